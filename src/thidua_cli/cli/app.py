@@ -1,0 +1,62 @@
+"""The Typer application: global options and the command list. Each command lives in its own
+module and only parses options, calls one service function and hands the result to a view."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .console import set_verbose
+
+app = typer.Typer(
+    name="thidua",
+    help="Công cụ cho cụm, khối thi đua: nhập bảng tính, xếp hạng, luân phiên trưởng cụm, báo cáo.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_settings: dict[str, object] = {"db": None, "cluster": None}
+
+
+def settings_db() -> str | None:
+    return _settings["db"]  # type: ignore[return-value]
+
+
+def settings_cluster() -> str | None:
+    return _settings["cluster"]  # type: ignore[return-value]
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="THIDUA_DB",
+            help="Tệp SQLite hoặc địa chỉ SQLAlchemy (mặc định ./thidua.db).",
+            show_envvar=True,
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help="Mã cụm; chỉ cần khi CSDL có nhiều cụm."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Hiện chi tiết lỗi (traceback).")
+    ] = False,
+) -> None:
+    """Công cụ cho cụm, khối thi đua: nhập bảng tính, xếp hạng, luân phiên trưởng cụm, báo cáo."""
+    _settings["db"] = db
+    _settings["cluster"] = cluster
+    set_verbose(verbose)
+
+
+def _register() -> None:
+    from . import commands  # noqa: F401  (registers the commands on `app`)
+
+
+_register()

@@ -1,0 +1,137 @@
+"""Rich views of service results: import summaries, the error table and workbook, status."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .console import err, out, print_row_errors
+
+if TYPE_CHECKING:
+    from ..errors import RowError
+    from ..services.importer import ImportReport
+    from ..services.status import StatusReport
+
+
+@contextlib.contextmanager
+def import_progress() -> Iterator[Callable[[str], None]]:
+    """A transient spinner naming the sheet being read, shown only on a terminal and only once
+    the import has run for more than a second."""
+    if not sys.stdout.isatty():
+        yield lambda _label: None
+        return
+    from rich.status import Status
+
+    started = time.monotonic()
+    status: Status | None = None
+
+    def update(label: str) -> None:
+        nonlocal status
+        if status is None and time.monotonic() - started > 1.0:
+            status = Status(f"Đang đọc {label}…", console=err())
+            status.start()
+        elif status is not None:
+            status.update(f"Đang đọc {label}…")
+
+    try:
+        yield update
+    finally:
+        if status is not None:
+            status.stop()
+
+
+def print_import_report(report: ImportReport) -> None:
+    from rich.table import Table
+
+    console, diag = out(), err()
+    for line in report.skipped:
+        diag.print(f"[dim]Bỏ qua:[/] {line}")
+    for line in report.notes:
+        diag.print(f"[dim]Ghi chú:[/] {line}")
+    for line in report.warnings:
+        diag.print(f"[yellow]Cảnh báo:[/] {line}")
+    if report.errors:
+        print_row_errors(report.errors, diag)
+        diag.print(
+            f"[bold red]Có {len(report.errors)} lỗi. Không ghi gì vào cơ sở dữ liệu.[/] "
+            "Sửa các ô nêu trên rồi nhập lại."
+        )
+        return
+    if not report.sheets:
+        diag.print("[yellow]Không có bảng nào để nhập.[/] Kiểm tra tiêu đề các cột (xem `thidua template`).")
+        return
+    table = Table(header_style="bold", title="Kết quả nhập" + (" (chạy thử)" if report.dry_run else ""))
+    for name in ("Tệp", "Sheet", "Loại bảng", "Số dòng", "Mới", "Cập nhật", "Không đổi"):
+        table.add_column(name, justify="right" if name in ("Số dòng", "Mới", "Cập nhật", "Không đổi") else "left")
+    for s in report.sheets:
+        table.add_row(s.file, s.sheet, s.label, str(s.rows), str(s.new), str(s.updated), str(s.unchanged))
+    console.print(table)
+    new, updated, unchanged = report.totals
+    console.print(f"Tổng: {new} mới, {updated} cập nhật, {unchanged} không đổi.")
+    if report.dry_run:
+        console.print("Chạy thử (--dry-run): chưa ghi gì vào cơ sở dữ liệu.")
+
+
+def write_errors_workbook(errors: list[RowError], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Lỗi"
+    headers = ["Tệp", "Sheet", "Dòng", "Cột", "Giá trị", "Lỗi", "Cách sửa"]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for e in errors:
+        sheet.append([e.file, e.sheet, e.row, e.column or "", e.value, e.message, e.hint])
+    for letter, width in zip("ABCDEFG", (28, 18, 7, 6, 16, 60, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def print_status(report: StatusReport) -> None:
+    from rich.table import Table
+
+    console = out()
+    console.print(f"[bold]{report.cluster_name}[/] ({report.cluster_code}), năm {report.year}")
+    if report.years:
+        console.print("Các năm có dữ liệu: " + ", ".join(map(str, report.years)))
+    console.print(f"Trưởng cụm: {report.head or 'chưa có'}; Phó cụm: {report.deputy or 'chưa có'}")
+    console.print(
+        f"Bảng tiêu chí: {report.criteria_leaves} tiêu chí chuẩn chấm điểm "
+        f"({report.criteria_groups} nhóm), tổng điểm chuẩn {report.base_max}"
+    )
+    table = Table(title=f"Đơn vị thành viên năm {report.year}", header_style="bold")
+    for name in ("Mã", "Đơn vị", "Thứ tự", "6 tháng: tự chấm", "Cả năm: tự chấm",
+                 "Chấm chéo", "Thống nhất", "Khen thưởng"):
+        table.add_column(name)
+    for row in report.units:
+        table.add_row(row.code, row.name, "" if row.order is None else str(row.order),
+                      _count(row.h1_self, report.criteria_leaves),
+                      _count(row.fy_self, report.criteria_leaves),
+                      str(row.fy_peer) if row.fy_peer else "–",
+                      _count(row.fy_agreed, report.criteria_leaves),
+                      str(row.commendations) if row.commendations else "–")
+    console.print(table)
+    console.print(f"Khen thưởng: {report.commendations} lượt; kết quả xếp hạng: "
+                  f"{'đã có' if report.ranked else 'chưa chạy rank'}"
+                  f"{'; năm đã chốt' if report.finalized else ''}.")
+    if report.missing:
+        console.print("[bold]Còn thiếu:[/]")
+        for line in report.missing:
+            console.print(f"  • {line}")
+    else:
+        console.print("Không thiếu gì.")
+
+
+def _count(value: int, leaves: int) -> str:
+    if not value:
+        return "–"
+    return f"{value}/{leaves}"

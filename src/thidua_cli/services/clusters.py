@@ -1,0 +1,46 @@
+"""Creating the database and a cluster (`thidua init`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..text import clean
+
+
+@dataclass
+class InitResult:
+    url: str
+    cluster_code: str | None
+    created_cluster: bool
+
+
+def init_database(db: str | None, code: str | None, name: str | None, province: str = "",
+                  organiser: str = "") -> InitResult:
+    from sqlalchemy import select
+
+    from ..store.db import database_url, get_engine
+    from ..store.models import Cluster
+
+    if bool(code) != bool(name):
+        raise UsageError("Cần cả --code và --name để tạo cụm.",
+                         'Ví dụ: thidua init --code C7 --name "Cụm thi đua số 7".')
+    if code and (" " in code.strip() or len(code.strip()) > 20):
+        raise UsageError(f"Mã cụm “{code}” không hợp lệ.", "Dùng mã ngắn viết liền, ví dụ C7.")
+    engine = get_engine(db, create=True)
+    created = False
+    table = Cluster.__table__
+    with engine.begin() as conn:
+        if code:
+            code = code.strip().upper()
+            existing = conn.execute(select(table).where(table.c.code == code)).first()
+            values = {"name": clean(name), "province": clean(province),
+                      "organiser": clean(organiser)}
+            if existing is None:
+                conn.execute(table.insert().values(code=code, **values))
+                created = True
+            else:
+                conn.execute(table.update().where(table.c.code == code).values(
+                    **{k: v for k, v in values.items() if v}))
+    engine.dispose()
+    return InitResult(database_url(db), code, created)

@@ -1,0 +1,1069 @@
+"""`thidua import`: read every sheet of every file, check everything against the database and
+the batch itself, then write it all in one transaction, or nothing at all (SPEC §3.4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import RowError, ThiduaError
+from ..sheets.columns import KINDS
+from ..sheets.layout import Layout, NearMiss, detect_layout
+from ..sheets.parse import ParsedBatch, ParseOptions, infer_leader, parse_sheet
+from ..sheets.reader import Sheet, Workbook, open_workbook
+from ..sheets.records import ScoreRow, SheetRef
+from ..text import fold, format_number
+from .context import ClusterInfo, pick_cluster
+from .criteria_table import ShapedCriterion, shape_table
+from .units import UnitIndex
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
+LAYER_LABELS = {"self": "tự chấm", "peer": "chấm chéo", "agreed": "thống nhất"}
+PERIOD_LABELS = {"H1": "6 tháng đầu năm", "FY": "cả năm"}
+# Kinds whose records others depend on are checked and written first.
+KIND_ORDER = [
+    "rules", "members", "criteria", "leadership", "scores", "wide_scores", "self_form",
+    "votes", "commendations",
+]
+
+
+@dataclass
+class ImportOptions:
+    cluster: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    half: bool = False
+    unit: str | None = None
+    layer: str | None = None
+    dry_run: bool = False
+    force: bool = False
+
+
+@dataclass
+class SheetSummary:
+    file: str
+    sheet: str
+    kind: str
+    label: str
+    rows: int
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    sheets: list[SheetSummary] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def totals(self) -> tuple[int, int, int]:
+        return (
+            sum(s.new for s in self.sheets),
+            sum(s.updated for s in self.sheets),
+            sum(s.unchanged for s in self.sheets),
+        )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders give every workbook inside them, sorted, Excel lock files left out."""
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            result.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", "."))
+            )
+        else:
+            result.append(path)
+    return result
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class _PlannedSheet:
+    workbook: Workbook
+    sheet: Sheet
+    layout: Layout
+    ref: SheetRef
+
+
+def _display_name(path: Path, roots: list[Path]) -> str:
+    for root in roots:
+        if root.is_dir():
+            try:
+                return str(path.relative_to(root.parent))
+            except ValueError:
+                continue
+    return path.name
+
+
+def _plan_sheets(
+    workbooks: list[Workbook],
+    options: ImportOptions,
+    index: UnitIndex,
+    report: ImportReport,
+    batch: ParsedBatch,
+    parse_options: ParseOptions,
+) -> list[_PlannedSheet]:
+    """Detect each sheet's kind. Member sheets are parsed first so that a wide score sheet whose
+    columns name units from the same batch is recognised."""
+
+    def lookup(text: str) -> str | None:
+        return index.lookup(text)
+
+    candidates: list[tuple[Workbook, Sheet]] = []
+    for workbook in workbooks:
+        visible = [s for s in workbook.sheets if not s.hidden]
+        for sheet in workbook.sheets:
+            if sheet.hidden:
+                report.skipped.append(f"{workbook.display} › {sheet.name}: sheet ẩn, bỏ qua.")
+                continue
+            if fold(sheet.name) in ("huong dan", "danh muc") and len(visible) > 1:
+                report.skipped.append(
+                    f"{workbook.display} › {sheet.name}: sheet hướng dẫn / danh mục, bỏ qua."
+                )
+                continue
+            candidates.append((workbook, sheet))
+
+    planned: list[_PlannedSheet] = []
+    pending: list[tuple[Workbook, Sheet]] = []
+    for workbook, sheet in candidates:
+        layout = detect_layout(sheet, options.kind, lookup)
+        if isinstance(layout, Layout) and layout.kind == "members":
+            item = _make_planned(workbook, sheet, layout)
+            parse_sheet(sheet, layout, parse_options, batch, item.ref)
+            for member in batch.members:
+                index.add(member.code, member.name, member.short_name, member.aliases)
+            planned.append(item)
+        else:
+            pending.append((workbook, sheet))
+    for workbook, sheet in pending:
+        layout = detect_layout(sheet, options.kind, lookup)
+        if isinstance(layout, Layout):
+            planned.append(_make_planned(workbook, sheet, layout))
+            continue
+        where = f"{workbook.display} › {sheet.name}"
+        if isinstance(layout, NearMiss):
+            spec = KINDS[layout.kind]
+            message = (
+                f"{where}: giống {spec.label} (tiêu đề ở dòng {layout.header_row}) nhưng thiếu cột "
+                + ", ".join(f"“{m}”" for m in layout.missing)
+                + ", bỏ qua."
+            )
+        else:
+            message = f"{where}: không nhận ra loại bảng (không thấy dòng tiêu đề cột quen thuộc), bỏ qua."
+        if options.kind:
+            batch.errors.append(
+                RowError(workbook.display, sheet.name, None, None, "",
+                         message.split(": ", 1)[1].replace(", bỏ qua.", "."),
+                         f"Kiểm tra tiêu đề các cột của loại “{options.kind}” (xem `thidua template`).")
+            )
+        else:
+            report.skipped.append(message)
+    return planned
+
+
+def _make_planned(workbook: Workbook, sheet: Sheet, layout: Layout) -> _PlannedSheet:
+    from ..text import column_letter
+
+    ref = SheetRef(
+        file=workbook.display,
+        sheet=sheet.name,
+        kind=layout.kind,
+        letters={name: column_letter(col) for name, col in layout.fields.items()},
+        path=str(workbook.path),
+        sha256=workbook.sha256,
+        unit_letters={text: column_letter(col) for col, text in layout.unit_columns.items()},
+    )
+    return _PlannedSheet(workbook, sheet, layout, ref)
+
+
+# ---------------------------------------------------------------- database state
+
+
+@dataclass
+class _State:
+    cluster: ClusterInfo
+    units: dict[str, dict[str, Any]]  # code -> row
+    unit_ids: dict[str, int]
+    members: dict[int, dict[str, int | None]]  # year -> code -> rotation order
+    criteria: dict[int, dict[str, dict[str, Any]]]  # year -> code -> row
+    leadership: dict[int, dict[str, Any]]
+    votes: dict[tuple[int, str, str], dict[str, Any]]
+    rules: dict[tuple[str, int], dict[str, Any]]
+    locked: set[int]
+
+
+def _load_state(conn: Connection, cluster: ClusterInfo) -> _State:
+    from sqlalchemy import select
+
+    from ..store import models as m
+
+    unit_t = m.Unit.__table__
+    units = {r.code: dict(r._mapping) for r in conn.execute(select(unit_t))}
+    unit_ids = {code: row["id"] for code, row in units.items()}
+    code_of = {row["id"]: code for code, row in units.items()}
+    members: dict[int, dict[str, int | None]] = defaultdict(dict)
+    mt = m.Membership.__table__
+    for r in conn.execute(select(mt).where(mt.c.cluster_id == cluster.id)):
+        members[r.year][code_of[r.unit_id]] = r.rotation_order
+    criteria: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    ct = m.Criterion.__table__
+    for r in conn.execute(select(ct).where(ct.c.cluster_id == cluster.id)):
+        criteria[r.year][r.code] = dict(r._mapping)
+    lt = m.Leadership.__table__
+    leadership = {
+        r.year: dict(r._mapping) for r in conn.execute(select(lt).where(lt.c.cluster_id == cluster.id))
+    }
+    vt = m.Vote.__table__
+    votes = {
+        (r.year, r.purpose, code_of[r.unit_id]): dict(r._mapping)
+        for r in conn.execute(select(vt).where(vt.c.cluster_id == cluster.id))
+    }
+    rt = m.RuleSetting.__table__
+    rules = {
+        (r.key, r.from_year): dict(r._mapping)
+        for r in conn.execute(select(rt).where(rt.c.cluster_id == cluster.id))
+    }
+    yt = m.YearLock.__table__
+    locked = {r.year for r in conn.execute(select(yt.c.year).where(yt.c.cluster_id == cluster.id))}
+    return _State(cluster, units, unit_ids, members, criteria, leadership, votes, rules, locked)
+
+
+# ---------------------------------------------------------------- checking
+
+
+class _Checker:
+    """Matches batch records against the database state and the batch itself."""
+
+    def __init__(self, state: _State, batch: ParsedBatch, report: ImportReport, index: UnitIndex):
+        self.state = state
+        self.batch = batch
+        self.report = report
+        self.index = index
+        self.errors = batch.errors
+        self.members: dict[int, dict[str, int | None]] = {
+            y: dict(v) for y, v in state.members.items()
+        }
+        self.criteria: dict[int, dict[str, ShapedCriterion | dict[str, Any]]] = {
+            y: dict(v) for y, v in state.criteria.items()
+        }
+        self.new_tables: dict[int, list[ShapedCriterion]] = {}
+        self.unit_rows: dict[str, dict[str, Any]] = {}
+        self.years: set[int] = set()
+
+    def error(self, ref: SheetRef, row: int | None, column: str | None, value: object,
+              message: str, hint: str = "") -> None:
+        self.errors.append(RowError(ref.file, ref.sheet, row, column, "" if value is None else str(value),
+                                    message, hint))
+
+    def unit(self, ref: SheetRef, row: int, column: str | None, text: str, year: int | None,
+             role: str = "Đơn vị", require_member: bool = True) -> str | None:
+        code = self.index.lookup(text)
+        if code is None:
+            self.error(ref, row, column, text, f"{role} “{text}” không có trong danh sách đơn vị.",
+                       self.index.hint(text))
+            return None
+        if require_member and year is not None:
+            year_members = self.members.get(year)
+            if year_members is not None and code not in year_members:
+                self.error(ref, row, column, text,
+                           f"{self.index.names.get(code, code)} ({code}) không là thành viên của cụm "
+                           f"năm {year}.",
+                           f"Thêm đơn vị vào danh sách thành viên năm {year}, hoặc sửa lại đơn vị.")
+                return None
+        return code
+
+    # -- members
+    def check_members(self) -> None:
+        seen: dict[tuple[int, str], tuple[SheetRef, int]] = {}
+        latest: dict[str, Any] = {}
+        for rec in self.batch.members:
+            key = (rec.year, rec.code)
+            if key in seen:
+                first = seen[key]
+                self.error(rec.ref, rec.row, rec.ref.letter("unit_code"), rec.code,
+                           f"Đơn vị {rec.code} năm {rec.year} bị khai hai lần "
+                           f"(lần đầu ở {first[0].sheet} dòng {first[1]}).",
+                           "Xóa một trong hai dòng.")
+                continue
+            seen[key] = (rec.ref, rec.row)
+            self.members.setdefault(rec.year, {})[rec.code] = rec.rotation_order
+            self.years.add(rec.year)
+            if rec.code not in latest or latest[rec.code].year <= rec.year:
+                latest[rec.code] = rec
+        for code, rec in latest.items():
+            old = self.state.units.get(code)
+            aliases = list(dict.fromkeys(
+                [*(old["aliases"].split("\n") if old and old["aliases"] else []), *rec.aliases]
+            ))
+            names = {r.name for r in self.batch.members if r.code == code and r.name != rec.name}
+            if old and old["name"] != rec.name:
+                names.add(old["name"])
+            aliases.extend(n for n in sorted(names) if n not in aliases)
+            self.unit_rows[code] = {
+                "code": code, "name": rec.name, "short_name": rec.short_name or (old or {}).get(
+                    "short_name", ""), "aliases": "\n".join(a for a in aliases if a),
+            }
+
+    # -- criteria
+    def check_criteria(self) -> None:
+        by_year: dict[int, list] = defaultdict(list)
+        for rec in self.batch.criteria:
+            by_year[rec.year].append(rec)
+        for year, recs in by_year.items():
+            seen: dict[str, Any] = {}
+            rows = []
+            for rec in recs:
+                if rec.code in seen:
+                    first = seen[rec.code]
+                    self.error(rec.ref, rec.row, rec.ref.letter("criterion"), rec.code,
+                               f"Mã tiêu chí {rec.code} năm {year} xuất hiện hai lần "
+                               f"(lần đầu ở {first.ref.sheet} dòng {first.row}).",
+                               "Mỗi mã tiêu chí chỉ được dùng một lần trong bảng của một năm.")
+                    continue
+                seen[rec.code] = rec
+                rows.append((rec.code, rec.title, rec.max_points, rec.kind))
+            shaped, warnings = shape_table(rows)
+            ordered = list(seen.values())
+            for position, message in warnings:
+                rec = ordered[position]
+                self.report.warnings.append(f"{rec.ref.file} › {rec.ref.sheet} dòng {rec.row}: {message}")
+            for item in shaped:
+                if not item.is_group and item.kind != "veto" and item.max_points is None:
+                    rec = seen[item.code]
+                    self.error(rec.ref, rec.row, rec.ref.letter("max_points"), "",
+                               f"Tiêu chí {item.code} thiếu điểm tối đa.",
+                               "Ghi điểm tối đa của tiêu chí (để trống chỉ với tiêu chí điểm liệt).")
+            self.new_tables[year] = shaped
+            self.criteria[year] = {c.code: c for c in shaped}
+            self.years.add(year)
+            missing = set(self.state.criteria.get(year, {})) - {c.code for c in shaped}
+            if missing:
+                self.report.warnings.append(
+                    f"Bảng tiêu chí năm {year} mới nhập không còn các mã: "
+                    + ", ".join(sorted(missing)) + " (vẫn giữ trong CSDL cùng điểm đã chấm)."
+                )
+                for code in missing:
+                    self.criteria[year][code] = self.state.criteria[year][code]
+
+    def criterion(self, year: int, code: str) -> tuple[str, Decimal | None, bool] | None:
+        """(kind, max, is_group) of a criterion of that year, from the batch or the database."""
+        item = self.criteria.get(year, {}).get(code)
+        if item is None:
+            return None
+        if isinstance(item, ShapedCriterion):
+            return item.kind, item.max_points, item.is_group
+        is_group = any(
+            (c.parent if isinstance(c, ShapedCriterion) else c["parent_code"]) == code
+            for c in self.criteria[year].values()
+        )
+        max_c = item["max_c"]
+        return item["kind"], (Decimal(max_c) / 100 if max_c is not None else None), is_group
+
+    # -- scores
+    def check_scores(self) -> list[tuple]:
+        """Valid score rows as tuples ready to write; groups and totals checked, not stored."""
+        seen: dict[tuple, tuple[SheetRef, int]] = {}
+        accepted: list[tuple] = []
+        group_cache: dict[int, dict[str, bool]] = {}
+        code_cache: dict[str, str | None] = {}
+        member_errors: set[tuple[str, int, str]] = set()
+        group_values: dict[tuple, int] = {}
+        leaf_sums: dict[tuple, int] = defaultdict(int)
+        children: dict[int, dict[str, str | None]] = {}
+        form_units: dict[int, str | None] = {}
+        for rec in self.batch.scores:
+            self.years.add(rec.year)
+            ref = rec.ref
+            unit_text = rec.unit
+            if ref.kind == "self_form":
+                unit_code = form_units.get(id(ref), "?")
+                if unit_code == "?":
+                    unit_code = self._form_unit(rec)
+                    form_units[id(ref)] = unit_code
+                if unit_code is None:
+                    continue
+            else:
+                unit_code = code_cache.get(unit_text, "?")  # type: ignore[assignment]
+                if unit_code == "?":
+                    unit_code = self.index.lookup(unit_text)
+                    code_cache[unit_text] = unit_code
+                if unit_code is None:
+                    self.error(ref, rec.row if ref.kind != "wide_scores" else _header_row(ref),
+                               rec.unit_col, unit_text,
+                               f"Đơn vị “{unit_text}” không có trong danh sách đơn vị.",
+                               self.index.hint(unit_text))
+                    continue
+            year_members = self.members.get(rec.year)
+            if year_members is None or unit_code not in year_members:
+                key = (unit_code, rec.year, id(ref))
+                if key not in member_errors:
+                    member_errors.add(key)
+                    self.error(ref, rec.row, rec.unit_col, unit_text or unit_code,
+                               f"{self.index.names.get(unit_code, unit_code)} ({unit_code}) không là "
+                               f"thành viên của cụm năm {rec.year}.",
+                               f"Nhập danh sách thành viên năm {rec.year} trước, hoặc sửa lại đơn vị.")
+                continue
+            info = self.criterion(rec.year, rec.criterion)
+            if info is None:
+                if rec.year not in self.criteria:
+                    hint = f"Chưa có bảng tiêu chí năm {rec.year}: nhập bảng tiêu chí trước."
+                else:
+                    other = [y for y, table in self.criteria.items() if rec.criterion in table]
+                    hint = (f"Mã này có trong bảng tiêu chí năm {', '.join(map(str, sorted(other)))}"
+                            f", không có trong năm {rec.year}." if other
+                            else "Kiểm tra lại mã tiêu chí theo bảng tiêu chí của năm.")
+                self.error(ref, rec.row, ref.letter("criterion"), rec.criterion,
+                           f"Không có tiêu chí {rec.criterion} trong bảng tiêu chí năm {rec.year}.", hint)
+                continue
+            kind, max_points, is_group = info
+            points_c = rec.points_c
+            if rec.mark and kind != "veto":
+                self.error(ref, rec.row, rec.points_col, "x",
+                           f"Tiêu chí {rec.criterion} không phải điểm liệt, không nhận dấu x / có.",
+                           "Nhập số điểm.")
+                continue
+            if is_group:
+                group_values[(id(ref), rec.unit, rec.layer, rec.year, rec.criterion)] = points_c
+                continue
+            if kind == "deduction" and points_c < 0:
+                points_c = -points_c
+            if points_c < 0:
+                self.error(ref, rec.row, rec.points_col, format_number(Decimal(points_c) / 100),
+                           "Điểm không được âm.",
+                           "Nhập điểm từ 0 đến điểm tối đa (điểm trừ ghi ở tiêu chí loại Trừ).")
+                continue
+            if kind != "veto" and max_points is not None and points_c > max_points * 100:
+                self.error(ref, rec.row, rec.points_col, format_number(Decimal(points_c) / 100),
+                           f"Điểm {format_number(Decimal(points_c) / 100)} vượt điểm tối đa "
+                           f"{format_number(max_points)} của tiêu chí {rec.criterion}.",
+                           f"Nhập điểm từ 0 đến {format_number(max_points)}.")
+                continue
+            if kind == "veto":
+                points_c = 100 if points_c > 0 else 0
+            scorer = ""
+            if rec.layer == "peer":
+                scorer_code = self.index.lookup(rec.scorer)
+                if scorer_code is None:
+                    self.error(ref, rec.row, ref.letter("scorer"), rec.scorer,
+                               f"Đơn vị chấm “{rec.scorer}” không có trong danh sách đơn vị.",
+                               self.index.hint(rec.scorer))
+                    continue
+                if scorer_code == unit_code:
+                    self.error(ref, rec.row, ref.letter("scorer"), rec.scorer,
+                               "Đơn vị không chấm chéo chính mình.",
+                               "Điểm của chính đơn vị ghi ở cột Tự chấm.")
+                    continue
+                scorer = scorer_code
+            key = (rec.year, rec.period, unit_code, rec.criterion, rec.layer, scorer)
+            if key in seen:
+                first_ref, first_row = seen[key]
+                self.error(ref, rec.row, rec.points_col, format_number(Decimal(points_c) / 100),
+                           f"Điểm {LAYER_LABELS[rec.layer]} của {unit_code}, tiêu chí {rec.criterion}, "
+                           f"năm {rec.year} ({PERIOD_LABELS[rec.period]}) có hai lần: ở đây và ở "
+                           f"{first_ref.file} › {first_ref.sheet} dòng {first_row}.",
+                           "Giữ lại một dòng, xóa dòng kia.")
+                continue
+            seen[key] = (ref, rec.row)
+            leaf_sums[(id(ref), rec.unit, rec.layer, rec.year, "")] += (
+                -points_c if kind == "deduction" else (0 if kind == "veto" else points_c)
+            )
+            self._add_to_parents(children, leaf_sums, ref, rec, points_c, kind)
+            accepted.append((*key, points_c, rec.note, ref))
+        self._check_group_values(group_values, leaf_sums)
+        self._check_totals(leaf_sums)
+        return accepted
+
+    def _add_to_parents(self, children: dict, sums: dict, ref: SheetRef, rec: ScoreRow,
+                        points_c: int, kind: str) -> None:
+        table = self.criteria.get(rec.year, {})
+        parent_of = children.setdefault(rec.year, {})
+        code = rec.criterion
+        while True:
+            if code not in parent_of:
+                item = table.get(code)
+                parent_of[code] = (
+                    item.parent if isinstance(item, ShapedCriterion) else (item or {}).get("parent_code")
+                )
+            code = parent_of[code]
+            if not code:
+                break
+            sums[(id(ref), rec.unit, rec.layer, rec.year, code)] += points_c
+
+    def _check_group_values(self, group_values: dict, sums: dict) -> None:
+        for key, value in group_values.items():
+            ref_id, unit, layer, year, code = key
+            if sums.get(key, 0) != value:
+                ref = next(r for r in self.batch.sheets if id(r) == ref_id)
+                self.report.warnings.append(
+                    f"{ref.file} › {ref.sheet}: điểm nhóm {code} ({LAYER_LABELS[layer]}"
+                    f"{', ' + unit if unit else ''}) là {format_number(Decimal(value) / 100)}, khác tổng "
+                    f"các tiêu chí con {format_number(Decimal(sums.get(key, 0)) / 100)}; "
+                    "chỉ lấy điểm các tiêu chí con."
+                )
+
+    def _check_totals(self, sums: dict) -> None:
+        for total in self.batch.totals:
+            ref = total.ref
+            years = {r.year for r in self.batch.scores if r.ref is ref} or {0}
+            computed = sum(sums.get((id(ref), total.unit, total.layer, y, ""), 0) for y in years)
+            if computed != total.points_c:
+                self.report.warnings.append(
+                    f"{ref.file} › {ref.sheet} dòng {total.row}, cột {total.col}: dòng tổng ghi "
+                    f"{format_number(Decimal(total.points_c) / 100)}, tổng các dòng là "
+                    f"{format_number(Decimal(computed) / 100)} (chỉ nhập các dòng, không nhập dòng tổng)."
+                )
+
+    def _form_unit(self, rec: ScoreRow) -> str | None:
+        ref = rec.ref
+        text = rec.unit
+        if not text:
+            self.error(ref, None, None, "",
+                       "Bảng tự chấm không ghi tên đơn vị.",
+                       "Thêm dòng “Đơn vị: <tên đơn vị>” ở phần tiêu đề, hoặc dùng --unit.")
+            return None
+        code = self.index.lookup(text)
+        if code is None:
+            self.error(ref, None, None, text, f"Đơn vị “{text}” (ở dòng tiêu đề) không có trong "
+                       "danh sách đơn vị.", self.index.hint(text))
+        return code
+
+    # -- leadership
+    def check_leadership(self) -> list[dict[str, Any]]:
+        rows = []
+        seen: dict[int, Any] = {}
+        for rec in self.batch.leadership:
+            if rec.year in seen:
+                self.error(rec.ref, rec.row, rec.ref.letter("year"), rec.year,
+                           f"Năm {rec.year} có hai dòng trưởng cụm (dòng {seen[rec.year].row} và dòng "
+                           f"{rec.row}).", "Giữ lại một dòng.")
+                continue
+            seen[rec.year] = rec
+            head = self.unit(rec.ref, rec.row, rec.ref.letter("head"), rec.head, rec.year, "Trưởng cụm")
+            deputy = None
+            if rec.deputy:
+                deputy = self.unit(rec.ref, rec.row, rec.ref.letter("deputy"), rec.deputy, rec.year,
+                                   "Phó cụm")
+                if deputy is None:
+                    continue
+            if head is None:
+                continue
+            if head == deputy:
+                self.error(rec.ref, rec.row, rec.ref.letter("deputy"), rec.deputy,
+                           "Trưởng cụm và phó cụm không được là một đơn vị.", "Sửa lại phó cụm.")
+                continue
+            self.years.add(rec.year)
+            rows.append({"year": rec.year, "head": head, "deputy": deputy, "ref": rec.ref})
+        return rows
+
+    # -- votes
+    def check_votes(self) -> list[dict[str, Any]]:
+        rows = []
+        seen: dict[tuple, Any] = {}
+        for rec in self.batch.votes:
+            code = self.unit(rec.ref, rec.row, rec.ref.letter("unit_code") or rec.ref.letter("unit_name"),
+                             rec.unit, rec.year)
+            if code is None:
+                continue
+            key = (rec.year, rec.purpose, code)
+            if key in seen:
+                self.error(rec.ref, rec.row, rec.ref.letter("purpose"), rec.purpose,
+                           f"Kết quả bỏ phiếu này của {code} năm {rec.year} đã có ở dòng {seen[key].row}.",
+                           "Giữ lại một dòng.")
+                continue
+            seen[key] = rec
+            self.years.add(rec.year)
+            rows.append({"year": rec.year, "purpose": rec.purpose, "unit": code, "yes": rec.yes,
+                         "members": rec.members, "present": rec.present, "ref": rec.ref})
+        return rows
+
+    # -- commendations
+    def check_commendations(self) -> list[dict[str, Any]]:
+        rows = []
+        seen: dict[tuple, Any] = {}
+        inferred = 0
+        for rec in self.batch.commendations:
+            code = self.unit(rec.ref, rec.row, rec.ref.letter("unit"), rec.unit, rec.year)
+            if code is None:
+                continue
+            key = (rec.year, rec.period, fold(rec.recipient), fold(rec.award), code)
+            if key in seen:
+                self.error(rec.ref, rec.row, rec.ref.letter("person") or rec.ref.letter("collective"),
+                           rec.recipient,
+                           f"“{rec.recipient}” ({code}) đã có cùng hình thức khen thưởng ở dòng "
+                           f"{seen[key].row}.", "Xóa dòng trùng.")
+                continue
+            seen[key] = rec
+            is_leader = rec.is_leader
+            leader_inferred = False
+            if is_leader is None:
+                is_leader = rec.kind == "individual" and infer_leader(rec.position)
+                leader_inferred = rec.kind == "individual"
+                inferred += 1 if leader_inferred else 0
+            ethnicity = rec.ethnicity
+            self.years.add(rec.year)
+            rows.append({
+                "year": rec.year, "period": rec.period, "recipient": rec.recipient, "award": rec.award,
+                "kind": rec.kind, "unit": code, "position": rec.position, "is_leader": is_leader,
+                "leader_inferred": leader_inferred, "gender": rec.gender, "ethnicity": ethnicity,
+                "ethnic_minority": bool(ethnicity) and fold(ethnicity) != "kinh",
+                "title": rec.title, "decision_no": rec.decision_no,
+                "decision_date": rec.decision_date, "ref": rec.ref,
+            })
+        if inferred:
+            self.report.notes.append(
+                f"Đã suy ra lãnh đạo / không lãnh đạo từ cột Chức vụ cho {inferred} người "
+                "(thêm cột “Lãnh đạo quản lý” để ghi rõ)."
+            )
+        return rows
+
+    # -- rules
+    def check_rules(self) -> list[dict[str, Any]]:
+        from ..scoring.rules import RuleError, parse_rule_value
+
+        rows = []
+        for rec in self.batch.rules:
+            key = rec.key.strip().lower()
+            try:
+                parse_rule_value(key, rec.value)
+            except RuleError as problem:
+                self.error(rec.ref, rec.row, rec.ref.letter("value") if key else rec.ref.letter("key"),
+                           rec.value, str(problem), "Sửa giá trị theo hướng dẫn ở `thidua rules`.")
+                continue
+            if rec.from_year is None:
+                self.error(rec.ref, rec.row, rec.ref.letter("from_year"), "",
+                           "Không rõ quy chế áp dụng từ năm nào.",
+                           "Thêm cột “Từ năm”, ghi năm ở dòng tiêu đề hoặc dùng --year.")
+                continue
+            rows.append({"key": key, "from_year": rec.from_year, "value": rec.value, "ref": rec.ref})
+        return rows
+
+
+def _header_row(ref: SheetRef) -> int | None:
+    return None
+
+
+# ---------------------------------------------------------------- writing
+
+
+class _Counter:
+    def __init__(self, summaries: dict[int, SheetSummary]):
+        self.summaries = summaries
+
+    def add(self, ref: SheetRef, outcome: str) -> None:
+        summary = self.summaries[id(ref)]
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+
+def _diff(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
+    if old is None:
+        return "new"
+    return "updated" if any(old.get(k) != v for k, v in new.items()) else "unchanged"
+
+
+def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
+               progress: Callable[[str], None] | None = None) -> ImportReport:
+    """Check every file, then write all or nothing. Returns the report; errors inside it mean
+    nothing was written."""
+    report = ImportReport(dry_run=options.dry_run)
+    files = expand_paths(paths)
+    if not files:
+        raise ThiduaError("Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx.")
+    parse_options = ParseOptions(
+        year=options.year, period="H1" if options.half else None, unit=options.unit,
+        layer=options.layer, kind=options.kind,
+    )
+    batch = ParsedBatch()
+    workbooks: list[Workbook] = []
+    for path in files:
+        opened = open_workbook(path, _display_name(path, paths))
+        if isinstance(opened, RowError):
+            batch.errors.append(opened)
+        else:
+            workbooks.append(opened)
+
+    with engine.connect() as conn:
+        cluster = pick_cluster(conn, options.cluster)
+        state = _load_state(conn, cluster)
+    index = UnitIndex(province=cluster.province)
+    for code, row in state.units.items():
+        index.add(code, row["name"], row["short_name"],
+                  row["aliases"].split("\n") if row["aliases"] else [])
+
+    planned = _plan_sheets(workbooks, options, index, report, batch, parse_options)
+    planned.sort(key=lambda p: KIND_ORDER.index(p.layout.kind))
+    summaries: dict[int, SheetSummary] = {}
+    for item in planned:
+        if item.layout.kind != "members":
+            if progress:
+                progress(f"{item.workbook.display} › {item.sheet.name}")
+            parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref)
+        batch.sheets.append(item.ref)
+        summaries[id(item.ref)] = SheetSummary(
+            item.ref.file, item.ref.sheet, item.layout.kind, item.layout.spec.label, item.ref.rows
+        )
+        if item.layout.ignored:
+            report.notes.append(
+                f"{item.ref.file} › {item.ref.sheet}: bỏ qua các cột không dùng: "
+                + ", ".join(f"“{h}”" for h in item.layout.ignored) + "."
+            )
+        if item.ref.skipped_totals:
+            report.notes.append(
+                f"{item.ref.file} › {item.ref.sheet}: bỏ qua {item.ref.skipped_totals} dòng tổng cộng."
+            )
+    for item in planned:
+        summaries[id(item.ref)].rows = item.ref.rows
+    report.sheets = list(summaries.values())
+
+    checker = _Checker(state, batch, report, index)
+    checker.check_members()
+    checker.check_criteria()
+    rules = checker.check_rules()
+    leadership = checker.check_leadership()
+    scores = checker.check_scores()
+    votes = checker.check_votes()
+    commendations = checker.check_commendations()
+    _check_scale(checker, state, rules, report)
+
+    locked = sorted(checker.years & state.locked)
+    if locked and not options.force:
+        batch.errors.append(RowError(
+            ", ".join(sorted({r.file for r in batch.sheets})), "", None, None, "",
+            f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận thêm dữ liệu.",
+            "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
+        ))
+    report.errors = batch.errors
+    report.notes.extend(batch.notes)
+    if report.errors:
+        return report
+    if not planned:
+        return report
+
+    from sqlalchemy import select
+
+    from ..store import models as m
+
+    with engine.begin() as conn:
+        counter = _Counter(summaries)
+        _write_units(conn, checker, state, batch, counter)
+        unit_ids = {r.code: r.id for r in conn.execute(select(m.Unit.__table__.c.code, m.Unit.__table__.c.id))}
+        _write_members(conn, cluster, batch, state, unit_ids, counter)
+        _write_rules(conn, cluster, rules, state, counter)
+        _write_criteria(conn, cluster, checker, state, counter)
+        crit_ids = _criterion_ids(conn, cluster, {row[0] for row in scores})
+        _write_leadership(conn, cluster, leadership, state, unit_ids, counter)
+        _write_scores(conn, cluster, scores, unit_ids, crit_ids, counter)
+        _write_votes(conn, cluster, votes, state, unit_ids, counter)
+        _write_commendations(conn, cluster, commendations, unit_ids, counter)
+        now = datetime.now(UTC)
+        if options.force and locked:
+            conn.execute(m.AuditEvent.__table__.insert(), [
+                {"cluster_id": cluster.id, "year": y, "action": "forced_import",
+                 "detail": ", ".join(sorted({s.file for s in report.sheets})), "at": now}
+                for y in locked
+            ])
+        conn.execute(m.ImportRecord.__table__.insert(), [
+            {"cluster_id": cluster.id, "file_name": ref.file, "sha256": ref.sha256, "sheet": ref.sheet,
+             "kind": ref.kind, "rows_new": summaries[id(ref)].new,
+             "rows_updated": summaries[id(ref)].updated,
+             "rows_unchanged": summaries[id(ref)].unchanged, "forced": bool(options.force and locked),
+             "at": now}
+            for ref in batch.sheets
+        ])
+        if options.dry_run:
+            conn.rollback()
+    return report
+
+
+def _check_scale(checker: _Checker, state: _State, rules: list[dict[str, Any]],
+                 report: ImportReport) -> None:
+    from ..scoring.rules import build_rules
+
+    overrides = [(k, y, r["value"], r.get("source", "")) for (k, y), r in state.rules.items()]
+    overrides += [(r["key"], r["from_year"], r["value"], "") for r in rules]
+    for year, table in checker.new_tables.items():
+        effective, _ = build_rules(overrides, year)
+        total = sum(
+            (c.max_points or Decimal(0) for c in table if not c.is_group and c.kind == "base"),
+            Decimal(0),
+        )
+        if total != Decimal(effective.scale):
+            report.warnings.append(
+                f"Bảng tiêu chí năm {year}: tổng điểm tối đa các tiêu chí chuẩn là "
+                f"{format_number(total)}, khác thang điểm {format_number(Decimal(effective.scale))}."
+            )
+
+
+def _write_units(conn: Connection, checker: _Checker, state: _State, batch: ParsedBatch,
+                 counter: _Counter) -> None:
+    from sqlalchemy import update
+
+    from ..store.models import Unit
+
+    table = Unit.__table__
+    for code, row in checker.unit_rows.items():
+        old = state.units.get(code)
+        outcome = _diff(old, row)
+        if outcome == "new":
+            conn.execute(table.insert().values(**row))
+        elif outcome == "updated":
+            conn.execute(update(table).where(table.c.code == code).values(**row))
+
+
+def _write_members(conn: Connection, cluster: ClusterInfo, batch: ParsedBatch, state: _State,
+                   unit_ids: dict[str, int], counter: _Counter) -> None:
+    from sqlalchemy import and_, update
+
+    from ..store.models import Membership
+
+    table = Membership.__table__
+    for rec in batch.members:
+        old_year = state.members.get(rec.year, {})
+        new = {"rotation_order": rec.rotation_order}
+        unit_row = checker_unit_changed(state, rec)
+        if rec.code not in old_year:
+            conn.execute(table.insert().values(cluster_id=cluster.id, year=rec.year,
+                                               unit_id=unit_ids[rec.code], **new))
+            counter.add(rec.ref, "new")
+        elif old_year[rec.code] != rec.rotation_order or unit_row:
+            conn.execute(update(table).where(and_(
+                table.c.cluster_id == cluster.id, table.c.year == rec.year,
+                table.c.unit_id == unit_ids[rec.code])).values(**new))
+            counter.add(rec.ref, "updated")
+        else:
+            counter.add(rec.ref, "unchanged")
+
+
+def checker_unit_changed(state: _State, rec: Any) -> bool:
+    old = state.units.get(rec.code)
+    return old is not None and (old["name"] != rec.name or (
+        rec.short_name and old["short_name"] != rec.short_name))
+
+
+def _write_rules(conn: Connection, cluster: ClusterInfo, rules: list[dict[str, Any]], state: _State,
+                 counter: _Counter) -> None:
+    from sqlalchemy import and_, update
+
+    from ..store.models import RuleSetting
+
+    table = RuleSetting.__table__
+    for row in rules:
+        ref = row["ref"]
+        source = f"sheet Quy chế ({ref.file})"
+        old = state.rules.get((row["key"], row["from_year"]))
+        if old is None:
+            conn.execute(table.insert().values(cluster_id=cluster.id, key=row["key"],
+                                               from_year=row["from_year"], value=row["value"],
+                                               source=source))
+            counter.add(ref, "new")
+        elif old["value"] != row["value"]:
+            conn.execute(update(table).where(and_(
+                table.c.cluster_id == cluster.id, table.c.key == row["key"],
+                table.c.from_year == row["from_year"])).values(value=row["value"], source=source))
+            counter.add(ref, "updated")
+        else:
+            counter.add(ref, "unchanged")
+
+
+def _write_criteria(conn: Connection, cluster: ClusterInfo, checker: _Checker, state: _State,
+                    counter: _Counter) -> None:
+    from sqlalchemy import update
+
+    from ..store.models import Criterion
+
+    table = Criterion.__table__
+    by_code = {}
+    for rec in checker.batch.criteria:
+        by_code.setdefault((rec.year, rec.code), rec)
+    for year, shaped in checker.new_tables.items():
+        for item in shaped:
+            rec = by_code[(year, item.code)]
+            new = {
+                "title": item.title, "parent_code": item.parent, "section": item.section,
+                "max_c": int(item.max_points * 100) if item.max_points is not None else None,
+                "kind": item.kind, "order": item.order,
+            }
+            old = state.criteria.get(year, {}).get(item.code)
+            outcome = _diff(old, new)
+            if outcome == "new":
+                conn.execute(table.insert().values(cluster_id=cluster.id, year=year, code=item.code, **new))
+            elif outcome == "updated":
+                conn.execute(update(table).where(table.c.id == old["id"]).values(**new))  # type: ignore[index]
+            counter.add(rec.ref, outcome)
+
+
+def _criterion_ids(conn: Connection, cluster: ClusterInfo, years: set[int]) -> dict[tuple[int, str], int]:
+    from sqlalchemy import select
+
+    from ..store.models import Criterion
+
+    table = Criterion.__table__
+    if not years:
+        return {}
+    rows = conn.execute(select(table.c.year, table.c.code, table.c.id).where(
+        table.c.cluster_id == cluster.id, table.c.year.in_(sorted(years))))
+    return {(r.year, r.code): r.id for r in rows}
+
+
+def _write_leadership(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, Any]],
+                      state: _State, unit_ids: dict[str, int], counter: _Counter) -> None:
+    from sqlalchemy import and_, update
+
+    from ..store.models import Leadership
+
+    table = Leadership.__table__
+    for row in rows:
+        new = {"head_unit_id": unit_ids[row["head"]],
+               "deputy_unit_id": unit_ids[row["deputy"]] if row["deputy"] else None}
+        old = state.leadership.get(row["year"])
+        if old is not None and old["how"] == "elected":
+            # a result recorded with `rotation set` is the conference's decision; keep it
+            outcome = "unchanged" if all(old[k] == v for k, v in new.items()) else "updated"
+        else:
+            outcome = _diff(old, {**new, "how": "imported"})
+        if outcome == "new":
+            conn.execute(table.insert().values(cluster_id=cluster.id, year=row["year"], how="imported",
+                                               **new))
+        elif outcome == "updated":
+            conn.execute(update(table).where(and_(table.c.cluster_id == cluster.id,
+                                                  table.c.year == row["year"])).values(**new))
+        counter.add(row["ref"], outcome)
+
+
+def _write_scores(conn: Connection, cluster: ClusterInfo, scores: list[tuple],
+                  unit_ids: dict[str, int], crit_ids: dict[tuple[int, str], int],
+                  counter: _Counter) -> None:
+    """Scores go through the raw DBAPI cursor: one executemany per statement, no ORM objects."""
+    if not scores:
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    mark = _placeholder(conn.dialect.paramstyle)
+    cursor = raw.cursor()
+    existing: dict[tuple, tuple[int, int, str]] = {}
+    for year, period in sorted({(s[0], s[1]) for s in scores}):
+        cursor.execute(
+            "SELECT id, unit_id, criterion_id, layer, scorer, points_c, note FROM score "
+            f"WHERE cluster_id = {mark(1)} AND year = {mark(2)} AND period = {mark(3)}",
+            _params(conn.dialect.paramstyle, (cluster.id, year, period)),
+        )
+        for sid, unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
+            existing[(year, period, unit_id, crit_id, layer, scorer)] = (sid, points_c, note or "")
+    inserts = []
+    updates = []
+    summaries = counter.summaries
+    cid = cluster.id
+    for year, period, unit, criterion, layer, scorer, points_c, note, ref in scores:
+        unit_id = unit_ids[unit]
+        crit_id = crit_ids[(year, criterion)]
+        old = existing.get((year, period, unit_id, crit_id, layer, scorer))
+        summary = summaries[id(ref)]
+        if old is None:
+            inserts.append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))
+            summary.new += 1
+        elif old[1] != points_c or old[2] != note:
+            updates.append((points_c, note, old[0]))
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    style = conn.dialect.paramstyle
+    if inserts:
+        cursor.executemany(
+            "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, scorer, "
+            f"points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})",
+            [_params(style, row) for row in inserts] if style not in ("qmark", "format") else inserts,
+        )
+    if updates:
+        cursor.executemany(
+            f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE id = {mark(3)}",
+            [_params(style, row) for row in updates] if style not in ("qmark", "format") else updates,
+        )
+    cursor.close()
+
+
+def _placeholder(paramstyle: str) -> Callable[[int], str]:
+    return {
+        "qmark": lambda i: "?",
+        "format": lambda i: "%s",
+        "pyformat": lambda i: f"%(p{i})s",
+        "named": lambda i: f":p{i}",
+        "numeric": lambda i: f":{i}",
+    }[paramstyle]
+
+
+def _params(paramstyle: str, values: tuple) -> Any:
+    if paramstyle in ("pyformat", "named"):
+        return {f"p{i}": v for i, v in enumerate(values, start=1)}
+    return values
+
+
+def _write_votes(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, Any]], state: _State,
+                 unit_ids: dict[str, int], counter: _Counter) -> None:
+    from sqlalchemy import and_, update
+
+    from ..store.models import Vote
+
+    table = Vote.__table__
+    for row in rows:
+        new = {"yes": row["yes"], "members": row["members"], "present": row["present"]}
+        old = state.votes.get((row["year"], row["purpose"], row["unit"]))
+        outcome = _diff(old, new)
+        unit_id = unit_ids[row["unit"]]
+        if outcome == "new":
+            conn.execute(table.insert().values(cluster_id=cluster.id, year=row["year"],
+                                               purpose=row["purpose"], unit_id=unit_id, **new))
+        elif outcome == "updated":
+            conn.execute(update(table).where(and_(
+                table.c.cluster_id == cluster.id, table.c.year == row["year"],
+                table.c.purpose == row["purpose"], table.c.unit_id == unit_id)).values(**new))
+        counter.add(row["ref"], outcome)
+
+
+def _write_commendations(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, Any]],
+                         unit_ids: dict[str, int], counter: _Counter) -> None:
+    from sqlalchemy import select, update
+
+    from ..store.models import Commendation
+
+    table = Commendation.__table__
+    if not rows:
+        return
+    years = sorted({r["year"] for r in rows})
+    existing = {
+        (r.year, r.period, r.recipient, r.award, r.unit_id): dict(r._mapping)
+        for r in conn.execute(select(table).where(table.c.cluster_id == cluster.id,
+                                                  table.c.year.in_(years)))
+    }
+    fields = ("kind", "position", "is_leader", "leader_inferred", "gender", "ethnicity",
+              "ethnic_minority", "title", "decision_no", "decision_date")
+    for row in rows:
+        unit_id = unit_ids[row["unit"]]
+        key = (row["year"], row["period"], row["recipient"], row["award"], unit_id)
+        new = {f: row[f] for f in fields}
+        old = existing.get(key)
+        outcome = _diff(old, new)
+        if outcome == "new":
+            conn.execute(table.insert().values(
+                cluster_id=cluster.id, year=row["year"], period=row["period"],
+                recipient=row["recipient"], award=row["award"], unit_id=unit_id, **new))
+        elif outcome == "updated":
+            conn.execute(update(table).where(table.c.id == old["id"]).values(**new))  # type: ignore[index]
+        counter.add(row["ref"], outcome)

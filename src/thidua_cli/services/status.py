@@ -1,0 +1,164 @@
+"""`thidua status`: what the database holds for a cluster-year and what is still missing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..text import format_number
+from .context import pick_cluster
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+@dataclass
+class UnitStatus:
+    code: str
+    name: str
+    order: int | None
+    h1_self: int = 0
+    fy_self: int = 0
+    fy_peer: int = 0
+    fy_agreed: int = 0
+    commendations: int = 0
+
+
+@dataclass
+class StatusReport:
+    cluster_code: str
+    cluster_name: str
+    year: int
+    years: list[int]
+    head: str | None
+    deputy: str | None
+    criteria_leaves: int
+    criteria_groups: int
+    base_max: str
+    units: list[UnitStatus]
+    commendations: int
+    ranked: bool
+    finalized: bool
+    missing: list[str] = field(default_factory=list)
+
+
+def latest_year(conn, cluster_id: int) -> int | None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from ..store.models import Criterion, Membership
+
+    years = [
+        conn.execute(select(func.max(t.year)).where(t.cluster_id == cluster_id)).scalar()
+        for t in (Membership, Criterion)
+    ]
+    known = [y for y in years if y is not None]
+    return max(known) if known else None
+
+
+def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> StatusReport:
+    from sqlalchemy import func, select
+
+    from ..errors import ThiduaError
+    from ..store import models as m
+
+    with engine.connect() as conn:
+        cluster = pick_cluster(conn, cluster_code)
+        cid = cluster.id
+        if year is None:
+            year = latest_year(conn, cid)
+            if year is None:
+                raise ThiduaError(f"Cụm {cluster.code} chưa có dữ liệu năm nào.",
+                                  "Nhập danh sách đơn vị và bảng tiêu chí bằng `thidua import`.")
+        unit = m.Unit.__table__
+        mem = m.Membership.__table__
+        names = {r.id: (r.code, r.name) for r in conn.execute(select(unit.c.id, unit.c.code, unit.c.name))}
+        years = sorted(
+            {r[0] for r in conn.execute(select(mem.c.year).where(mem.c.cluster_id == cid).distinct())}
+        )
+        members = conn.execute(
+            select(mem.c.unit_id, mem.c.rotation_order).where(mem.c.cluster_id == cid, mem.c.year == year)
+        ).all()
+        lead = conn.execute(select(m.Leadership.__table__).where(
+            m.Leadership.__table__.c.cluster_id == cid, m.Leadership.__table__.c.year == year)).first()
+        crit = m.Criterion.__table__
+        criteria = conn.execute(select(crit.c.id, crit.c.code, crit.c.parent_code, crit.c.kind, crit.c.max_c).where(
+            crit.c.cluster_id == cid, crit.c.year == year)).all()
+        parents = {c.parent_code for c in criteria if c.parent_code}
+        leaves = [c for c in criteria if c.code not in parents]
+        base_max = sum(c.max_c or 0 for c in leaves if c.kind == "base")
+        score = m.Score.__table__
+        # completeness is judged on base leaves: bonus and deduction rows are often empty
+        base_leaf_ids = [c.id for c in leaves if c.kind == "base"]
+        counts = conn.execute(
+            select(score.c.unit_id, score.c.period, score.c.layer,
+                   func.count(func.distinct(score.c.criterion_id)))
+            .where(score.c.cluster_id == cid, score.c.year == year,
+                   score.c.criterion_id.in_(base_leaf_ids))
+            .group_by(score.c.unit_id, score.c.period, score.c.layer)
+        ).all()
+        com = m.Commendation.__table__
+        com_counts = Counter(dict(conn.execute(
+            select(com.c.unit_id, func.count()).where(com.c.cluster_id == cid, com.c.year == year)
+            .group_by(com.c.unit_id)).all()))
+        res = m.Result.__table__
+        ranked = conn.execute(select(func.count()).select_from(res).where(
+            res.c.cluster_id == cid, res.c.year == year, res.c.period == "FY")).scalar() or 0
+        lock = m.YearLock.__table__
+        finalized = conn.execute(select(func.count()).select_from(lock).where(
+            lock.c.cluster_id == cid, lock.c.year == year)).scalar() or 0
+
+    units = [UnitStatus(names[r.unit_id][0], names[r.unit_id][1], r.rotation_order,
+                        commendations=com_counts.get(r.unit_id, 0)) for r in members]
+    by_id = {names[r.unit_id][0]: u for r, u in zip(members, units, strict=True)}
+    for unit_id, period, layer, n in counts:
+        status = by_id.get(names[unit_id][0])
+        if status is None:
+            continue
+        if period == "H1" and layer == "self":
+            status.h1_self = n
+        elif period == "FY":
+            if layer == "self":
+                status.fy_self = n
+            elif layer == "peer":
+                status.fy_peer = n
+            else:
+                status.fy_agreed = n
+    units.sort(key=lambda u: (u.order if u.order is not None else 10**6, u.code))
+    report = StatusReport(
+        cluster.code, cluster.name, year, years,
+        names[lead.head_unit_id][1] if lead and lead.head_unit_id else None,
+        names[lead.deputy_unit_id][1] if lead and lead.deputy_unit_id else None,
+        sum(1 for c in leaves if c.kind == "base"), len(parents), format_number(base_max / 100), units,
+        sum(com_counts.values()), bool(ranked), bool(finalized),
+    )
+    report.missing = _missing(report)
+    return report
+
+
+def _missing(report: StatusReport) -> list[str]:
+    missing = []
+    if not report.units:
+        missing.append(f"Chưa có danh sách đơn vị thành viên năm {report.year}.")
+    if not report.criteria_leaves:
+        missing.append(f"Chưa có bảng tiêu chí năm {report.year}.")
+    if not report.head:
+        missing.append(f"Chưa ghi trưởng cụm năm {report.year}.")
+    if report.units and report.criteria_leaves:
+        no_h1 = [u.code for u in report.units if not u.h1_self]
+        no_fy = [u.code for u in report.units if not u.fy_self]
+        no_agreed = [u.code for u in report.units if not u.fy_agreed]
+        partial = [u.code for u in report.units if 0 < u.fy_agreed < report.criteria_leaves]
+        if no_h1 and len(no_h1) < len(report.units):
+            missing.append("Chưa gửi bảng tự chấm 6 tháng: " + ", ".join(no_h1) + ".")
+        elif no_h1:
+            missing.append("Chưa đơn vị nào gửi bảng tự chấm 6 tháng.")
+        if no_fy:
+            missing.append("Chưa gửi bảng tự chấm cả năm: " + ", ".join(no_fy) + ".")
+        if no_agreed:
+            missing.append("Chưa có điểm thống nhất cả năm: " + ", ".join(no_agreed) + ".")
+        if partial:
+            missing.append("Điểm thống nhất chưa đủ các tiêu chí: " + ", ".join(partial) + ".")
+    if report.units and not report.commendations:
+        missing.append(f"Chưa có danh sách khen thưởng năm {report.year}.")
+    return missing

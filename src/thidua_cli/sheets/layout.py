@@ -1,0 +1,267 @@
+"""Find where a sheet's table starts and what kind it is: the header row (under up to 15
+title rows, possibly two rows deep with merged cells), the column of each field, and what
+the title rows say (year, period, layer, unit)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import islice
+
+from ..text import clean, fold
+from .columns import ALWAYS_IGNORED, KINDS, KindSpec
+from .reader import Sheet
+
+HEADER_SEARCH_ROWS = 15
+_NUMBERING = re.compile(r"^\(?[0-9]{1,2}\)?$|^\(?[a-zA-Z]\)?$|^\(\d+\)\s*=.*$")
+_PAREN = re.compile(r"\([^)]*\)")
+
+
+@dataclass
+class Layout:
+    kind: str
+    spec: KindSpec
+    header_rows: tuple[int, ...]
+    fields: dict[str, int]
+    headers: dict[int, str]  # column index -> header text as shown
+    unit_columns: dict[int, str] = field(default_factory=dict)  # wide layout: col -> header
+    ignored: list[str] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
+    skip_rows: set[int] = field(default_factory=set)  # numbering rows under the header
+    score: int = 0
+
+    @property
+    def last_header_row(self) -> int:
+        return self.header_rows[-1]
+
+
+@dataclass
+class NearMiss:
+    kind: str
+    missing: list[str]
+    header_row: int
+
+
+_ALIAS_RANK: dict[str, dict[str, tuple[str, int]]] = {}
+
+
+def _alias_table(spec: KindSpec) -> dict[str, tuple[str, int]]:
+    table = _ALIAS_RANK.get(spec.kind)
+    if table is None:
+        table = {}
+        for column in spec.columns:
+            for rank, alias in enumerate((column.label, column.field, *column.aliases)):
+                key = fold(alias)
+                if key not in table or table[key][1] > rank:
+                    table[key] = (column.field, rank)
+        _ALIAS_RANK[spec.kind] = table
+    return table
+
+
+def header_keys(text: str) -> list[str]:
+    """Folded forms to try for one header: as is, without parentheses, without '(*)'."""
+    keys = [fold(text)]
+    stripped = fold(_PAREN.sub(" ", text))
+    if stripped and stripped not in keys:
+        keys.append(stripped)
+    return keys
+
+
+def _match_columns(
+    spec: KindSpec, headers: dict[int, list[str]]
+) -> tuple[dict[str, int], list[int]]:
+    table = _alias_table(spec)
+    best: dict[str, tuple[int, int]] = {}
+    unmatched = []
+    for col, variants in headers.items():
+        hit = None
+        for variant in variants:
+            for key in header_keys(variant):
+                if key in table:
+                    candidate = table[key]
+                    if hit is None or candidate[1] < hit[1]:
+                        hit = candidate
+            if hit:
+                break
+        if hit is None:
+            unmatched.append(col)
+            continue
+        name, rank = hit
+        if name not in best or best[name][1] > rank:
+            if name in best:
+                unmatched.append(best[name][0])
+            best[name] = (col, rank)
+        else:
+            unmatched.append(col)
+    return {name: col for name, (col, _) in best.items()}, unmatched
+
+
+def _row_text(values: list[object]) -> dict[int, str]:
+    return {i: clean(v) for i, v in enumerate(values) if clean(v)}
+
+
+def _merge_fill(
+    top: dict[int, str], row: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> dict[int, str]:
+    """Spread a horizontally merged header cell over every column it covers."""
+    filled = dict(top)
+    for (r1, c1), (r2, c2) in merged:
+        if r1 + 1 <= row <= r2 + 1 and c2 > c1 and (c1 in top):
+            for col in range(c1, c2 + 1):
+                filled.setdefault(col, top[c1])
+    return filled
+
+
+def detect_layout(
+    sheet: Sheet,
+    forced_kind: str | None,
+    unit_lookup: Callable[[str], str | None],
+) -> Layout | NearMiss | None:
+    """The best-matching kind and header, a near miss (for a helpful message), or None."""
+    head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 1))
+    kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
+    best: Layout | None = None
+    near: NearMiss | None = None
+    near_score = 0
+    for index, (row_number, values) in enumerate(head[:HEADER_SEARCH_ROWS]):
+        top = _row_text(values)
+        if not top:
+            continue
+        candidates: list[tuple[tuple[int, ...], dict[int, list[str]], dict[int, str]]] = [
+            ((row_number,), {c: [t] for c, t in top.items()}, top)
+        ]
+        if index + 1 < len(head):
+            below_number, below_values = head[index + 1]
+            below = _row_text(below_values)
+            if below and not _is_numbering_row(below):
+                filled = _merge_fill(top, row_number, sheet.merged)
+                variants: dict[int, list[str]] = {}
+                shown: dict[int, str] = {}
+                for col in sorted(set(filled) | set(below)):
+                    upper, lower = filled.get(col, ""), below.get(col, "")
+                    if lower and upper:
+                        variants[col] = [lower, f"{upper} {lower}", upper]
+                        shown[col] = f"{upper} / {lower}"
+                    else:
+                        variants[col] = [lower or upper]
+                        shown[col] = lower or upper
+                candidates.append(((row_number, below_number), variants, shown))
+        for rows, variants, shown in candidates:
+            for spec in kinds:
+                fields, unmatched = _match_columns(spec, variants)
+                unit_columns: dict[int, str] = {}
+                if spec.kind == "wide_scores":
+                    if {"unit_code", "unit_name", "self", "peer"} & set(fields):
+                        continue
+                    unit_columns = _wide_unit_columns(unmatched, shown, unit_lookup)
+                    if not unit_columns:
+                        continue
+                missing = [
+                    group for group in spec.required if not any(f in fields for f in group)
+                ]
+                score = len(fields) * 10 + len(spec.required) + len(unit_columns)
+                if missing:
+                    if len(fields) >= 2 and score > near_score:
+                        near_score = score
+                        near = NearMiss(
+                            spec.kind, [spec.label_of(g[0]) for g in missing], rows[0]
+                        )
+                    continue
+                if best is not None and (score < best.score or (
+                    score == best.score and len(rows) >= len(best.header_rows)
+                )):
+                    continue
+                ignored = [
+                    shown[c] for c in unmatched
+                    if c not in unit_columns and fold(shown[c]) not in ALWAYS_IGNORED
+                ]
+                best = Layout(
+                    kind=spec.kind,
+                    spec=spec,
+                    header_rows=rows,
+                    fields=fields,
+                    headers=shown,
+                    unit_columns=unit_columns,
+                    ignored=ignored,
+                    score=score,
+                )
+    if best is None:
+        return near
+    best.title_lines = [
+        " ".join(_row_text(values).values())
+        for number, values in head
+        if number < best.header_rows[0] and _row_text(values)
+    ]
+    for number, values in head:
+        if number > best.last_header_row:
+            text = _row_text(values)
+            if text and _is_numbering_row(text):
+                best.skip_rows.add(number)
+            break
+    return best
+
+
+def _is_numbering_row(cells: dict[int, str]) -> bool:
+    if len(cells) < 2:
+        return False
+    return all(_NUMBERING.match(text.replace(" ", "")) for text in cells.values())
+
+
+_NOT_UNIT = ("tong", "cong", "ghi chu", "xep loai", "xep hang", "hang", "stt", "tt")
+
+
+def _wide_unit_columns(
+    unmatched: list[int], shown: dict[int, str], unit_lookup: Callable[[str], str | None]
+) -> dict[int, str]:
+    """Columns of a wide score sheet that name units. Needs at least one known unit; then every
+    other named column is taken as a unit too, so that a misspelt unit is reported, not lost."""
+    named = {c: shown[c].split(" / ")[-1] for c in unmatched if shown.get(c)}
+    named = {c: t for c, t in named.items() if not fold(t).startswith(_NOT_UNIT)}
+    if not any(unit_lookup(t) for t in named.values()):
+        return {}
+    return named
+
+
+_YEAR = re.compile(r"\b(19|20)(\d{2})\b")
+
+
+@dataclass
+class TitleInfo:
+    year: int | None = None
+    period: str | None = None
+    layer: str | None = None
+    unit: str | None = None
+    scorer: str | None = None
+
+
+def read_titles(lines: list[str], sheet_name: str) -> TitleInfo:
+    """What the title rows (and the sheet's name) say about year, period, layer and unit."""
+    info = TitleInfo()
+    for line in [*lines, sheet_name]:
+        folded = fold(line)
+        if info.year is None:
+            years = _YEAR.findall(line)
+            if years and ("nam" in folded.split() or len(years) == 1):
+                info.year = int("".join(years[-1]))
+        if info.period is None:
+            if "6 thang" in folded or "sau thang" in folded or "so ket" in folded:
+                info.period = "H1"
+            elif "ca nam" in folded or "tong ket" in folded:
+                info.period = "FY"
+        if info.layer is None:
+            if "thong nhat" in folded or "tham dinh" in folded:
+                info.layer = "agreed"
+            elif "cham cheo" in folded:
+                info.layer = "peer"
+            elif "tu cham" in folded:
+                info.layer = "self"
+        raw = clean(line)
+        match = re.match(r"(?i)^(đơn vị chấm|don vi cham)\s*:\s*(.+)$", raw)
+        if match and info.scorer is None:
+            info.scorer = clean(match.group(2))
+            continue
+        match = re.match(r"(?i)^(tên đơn vị|ten don vi|đơn vị|don vi)\s*:\s*(.+)$", raw)
+        if match and info.unit is None:
+            info.unit = clean(match.group(2))
+    return info

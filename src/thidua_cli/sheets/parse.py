@@ -1,0 +1,721 @@
+"""Rows to records, one kind at a time: coerce each cell, collect a RowError for every bad one.
+No database here; matching units and criteria happens in the import service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import RowError
+from ..text import (
+    ValueProblem,
+    clean,
+    column_letter,
+    fold,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_yes_no,
+)
+from .layout import Layout, TitleInfo, read_titles
+from .reader import FORMULA_NO_VALUE, Sheet
+from .records import (
+    CommendationRow,
+    CriterionRow,
+    LeadershipRow,
+    MemberRow,
+    RuleRow,
+    ScoreRow,
+    SheetRef,
+    TotalRow,
+    VoteRow,
+)
+
+
+@dataclass
+class ParseOptions:
+    year: int | None = None
+    period: str | None = None  # "H1" when --half 1
+    unit: str | None = None
+    layer: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class ParsedBatch:
+    members: list[MemberRow] = field(default_factory=list)
+    criteria: list[CriterionRow] = field(default_factory=list)
+    scores: list[ScoreRow] = field(default_factory=list)
+    totals: list[TotalRow] = field(default_factory=list)
+    votes: list[VoteRow] = field(default_factory=list)
+    leadership: list[LeadershipRow] = field(default_factory=list)
+    commendations: list[CommendationRow] = field(default_factory=list)
+    rules: list[RuleRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sheets: list[SheetRef] = field(default_factory=list)
+
+
+PERIODS = {
+    "H1": ("6 thang", "6 thang dau nam", "sau thang", "sau thang dau nam", "h1", "so ket",
+           "6t", "ky 1", "nua dau nam"),
+    "FY": ("ca nam", "nam", "fy", "tong ket", "12 thang", "mot nam"),
+}
+_PERIOD_KEYS = {key: period for period, keys in PERIODS.items() for key in keys}
+CRITERION_KINDS = {
+    "chuan": "base", "co ban": "base", "base": "base", "diem chuan": "base",
+    "thuong": "bonus", "diem thuong": "bonus", "bonus": "bonus", "cong": "bonus",
+    "tru": "deduction", "diem tru": "deduction", "deduction": "deduction",
+    "liet": "veto", "diem liet": "veto", "veto": "veto",
+}
+VOTE_PURPOSES = {
+    "dan dau": "lead", "don vi dan dau": "lead", "lead": "lead",
+    "co thi dua": "flag", "co": "flag", "co thi dua cap tinh": "flag", "flag": "flag",
+    "bang khen": "bang_khen", "bang_khen": "bang_khen",
+    "truong cum": "head", "truong khoi": "head", "head": "head",
+    "pho cum": "deputy", "pho khoi": "deputy", "deputy": "deputy",
+}
+TOTAL_WORDS = ("cong", "tong cong", "tong so", "tong", "tong diem", "cong diem", "tong so diem")
+LEADER_POSITIONS = (
+    "chu tich", "pho chu tich", "giam doc", "pho giam doc", "tong giam doc", "truong ", "pho truong",
+    "bi thu", "pho bi thu", "chanh van phong", "pho chanh van phong", "chanh ", "pho chanh",
+    "tong bien tap", "pho tong bien tap", "thu truong", "pho ban", "cuc truong", "vu truong",
+    "vien truong", "hieu truong", "pho hieu truong", "chu nhiem", "pho chu nhiem",
+)
+
+
+class RowReader:
+    """Cell access for one sheet with error collection naming file, sheet, row and column."""
+
+    def __init__(self, sheet: Sheet, layout: Layout, ref: SheetRef, errors: list[RowError]):
+        self.sheet = sheet
+        self.layout = layout
+        self.ref = ref
+        self.errors = errors
+        self.cols = layout.fields
+
+    def error(self, row: int, column: str | None, value: object, message: str, hint: str = "") -> None:
+        raw = "" if value is None else clean(value)
+        self.errors.append(RowError(self.ref.file, self.ref.sheet, row, column, raw, message, hint))
+
+    def raw(self, row: int, values: list[object], name: str) -> object:
+        col = self.cols.get(name)
+        if col is None or col >= len(values):
+            return None
+        value = values[col]
+        if value == "" and self.sheet.special:
+            marker = self.sheet.cell_marker(row, col)
+            if marker == FORMULA_NO_VALUE:
+                self.error(
+                    row, column_letter(col), "(công thức)",
+                    "Ô có công thức nhưng chưa có giá trị tính sẵn.",
+                    "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.",
+                )
+                return _BAD
+            if marker:
+                return _ErrorCell(marker)
+        return value
+
+    def text(self, row: int, values: list[object], name: str, required: bool = False) -> str | None:
+        value = self.raw(row, values, name)
+        if value is _BAD:
+            return None
+        if isinstance(value, _ErrorCell):
+            if required:
+                self.error(
+                    row, self.letter(name), value.code,
+                    f"Ô lỗi {value.code} ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
+                    "Sửa công thức hoặc nhập giá trị trực tiếp.",
+                )
+                return None
+            return ""
+        text = _cell_text(value)
+        if required and not text:
+            self.error(
+                row, self.letter(name), "",
+                f"Thiếu giá trị ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
+                "Điền giá trị vào ô này, hoặc xóa cả dòng nếu thừa.",
+            )
+            return None
+        return text
+
+    def number(self, row: int, values: list[object], name: str, required: bool = False) -> Decimal | None:
+        value = self.raw(row, values, name)
+        if value is _BAD:
+            return None
+        if isinstance(value, _ErrorCell):
+            if required:
+                self.error(row, self.letter(name), value.code, f"Ô lỗi {value.code}.",
+                           "Sửa công thức hoặc nhập số trực tiếp.")
+            return None
+        try:
+            number = parse_decimal(value)
+        except ValueProblem as problem:
+            self.error(row, self.letter(name), value, problem.message, problem.hint)
+            return None
+        if number is None and required:
+            self.error(
+                row, self.letter(name), "",
+                f"Thiếu số ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
+                "Nhập một số.",
+            )
+        return number
+
+    def integer(self, row: int, values: list[object], name: str, required: bool = False) -> int | None:
+        number = self.number(row, values, name, required)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            self.error(row, self.letter(name), number, "Phải là số nguyên.", "Nhập số nguyên.")
+            return None
+        return int(number)
+
+    def letter(self, name: str) -> str | None:
+        col = self.cols.get(name)
+        return column_letter(col) if col is not None else None
+
+    def is_blank_row(self, row: int, values: list[object], columns: list[int]) -> bool:
+        for col in columns:
+            if col < len(values):
+                value = values[col]
+                if value is not None and value != "" and not (
+                    isinstance(value, str) and not value.strip()
+                ):
+                    return False
+                if self.sheet.special and self.sheet.cell_marker(row, col) == FORMULA_NO_VALUE:
+                    return False
+        return True
+
+
+class _ErrorCell:
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+
+_BAD = object()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean(value)
+
+
+def to_hundredths(number: Decimal) -> int:
+    scaled = number * 100
+    whole = scaled.to_integral_value()
+    if scaled != whole:
+        if abs(scaled - whole) < Decimal("0.000001"):
+            return int(whole)
+        raise ValueProblem(
+            "Điểm có quá 2 chữ số thập phân.",
+            "Làm tròn điểm đến 2 chữ số thập phân (ví dụ 9,25).",
+        )
+    return int(whole)
+
+
+def parse_period(text: str) -> str | None:
+    return _PERIOD_KEYS.get(fold(text))
+
+
+def criterion_code(value: object) -> str:
+    """`1.2.a`, `I`, `1` as written; a trailing dot and spaces dropped, Roman numerals upper."""
+    text = _cell_text(value).replace(" ", "").rstrip(".")
+    if text and all(ch in "ivxlcIVXLC" for ch in text):
+        return text.upper()
+    return text
+
+
+def is_total_text(text: str) -> bool:
+    key = fold(text)
+    return key in TOTAL_WORDS or key.startswith(("tong cong", "cong diem", "tong diem", "tong so"))
+
+
+def infer_leader(position: str) -> bool:
+    key = fold(position) + " "
+    return any(key.startswith(prefix) for prefix in LEADER_POSITIONS)
+
+
+class SheetContext:
+    """Year and period for a sheet: column value, else title rows, else the options."""
+
+    def __init__(self, reader: RowReader, titles: TitleInfo, options: ParseOptions):
+        self.reader = reader
+        self.titles = titles
+        self.options = options
+        self.conflict_reported = False
+
+    def sheet_year(self) -> int | None:
+        return self.titles.year if self.titles.year is not None else self.options.year
+
+    def year(self, row: int, values: list[object]) -> int | None:
+        reader = self.reader
+        if "year" in reader.cols:
+            year = reader.integer(row, values, "year")
+            if year is not None:
+                if not 1990 <= year <= 2100:
+                    reader.error(row, reader.letter("year"), year, "Năm không hợp lệ.",
+                                 "Nhập năm có 4 chữ số, ví dụ 2023.")
+                    return None
+                if self.options.year is not None and year != self.options.year:
+                    reader.error(
+                        row, reader.letter("year"), year,
+                        f"Năm trong bảng ({year}) khác năm ở tùy chọn --year ({self.options.year}).",
+                        "Bỏ tùy chọn --year hoặc sửa lại năm trong bảng.",
+                    )
+                    return None
+                return year
+        year = self.sheet_year()
+        if year is None:
+            reader.error(
+                row, reader.letter("year"), "",
+                "Không xác định được năm.",
+                "Thêm cột Năm, ghi năm ở dòng tiêu đề (ví dụ “NĂM 2023”) hoặc dùng --year.",
+            )
+        return year
+
+    def period(self, row: int, values: list[object]) -> str | None:
+        reader = self.reader
+        if "period" in reader.cols:
+            text = reader.text(row, values, "period")
+            if text:
+                period = parse_period(text)
+                if period is None:
+                    reader.error(row, reader.letter("period"), text, "Không hiểu kỳ đánh giá.",
+                                 "Ghi “6 tháng” hoặc “Cả năm”.")
+                    return None
+                if self.options.period is not None and period != self.options.period:
+                    reader.error(row, reader.letter("period"), text,
+                                 "Kỳ trong bảng khác tùy chọn --half.",
+                                 "Bỏ tùy chọn --half hoặc sửa cột Kỳ.")
+                    return None
+                return period
+        if self.titles.period is not None:
+            return self.titles.period
+        return self.options.period or "FY"
+
+
+def check_title_conflicts(
+    reader: RowReader, titles: TitleInfo, options: ParseOptions, first_row: int
+) -> bool:
+    ok = True
+    if options.year is not None and titles.year is not None and options.year != titles.year:
+        reader.error(
+            first_row, None, str(titles.year),
+            f"Năm ở dòng tiêu đề ({titles.year}) khác năm ở tùy chọn --year ({options.year}).",
+            "Bỏ tùy chọn --year hoặc sửa năm ở dòng tiêu đề.",
+        )
+        ok = False
+    if options.period is not None and titles.period not in (None, options.period):
+        reader.error(
+            first_row, None, "",
+            "Dòng tiêu đề ghi kỳ cả năm nhưng tùy chọn --half 1 chọn 6 tháng đầu năm.",
+            "Bỏ tùy chọn --half hoặc sửa dòng tiêu đề.",
+        )
+        ok = False
+    return ok
+
+
+def parse_sheet(
+    sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
+) -> None:
+    reader = RowReader(sheet, layout, ref, batch.errors)
+    titles = read_titles(layout.title_lines, sheet.name)
+    if not check_title_conflicts(reader, titles, options, layout.header_rows[0]):
+        return
+    context = SheetContext(reader, titles, options)
+    handler = _HANDLERS[layout.kind]
+    used_cols = sorted(set(layout.fields.values()) | set(layout.unit_columns))
+    last = layout.last_header_row
+    for row, values in sheet.rows():
+        if row <= last or row in layout.skip_rows:
+            continue
+        if reader.is_blank_row(row, values, used_cols):
+            continue
+        ref.rows += 1
+        handler(reader, context, row, values, batch)
+
+
+def _members(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    code = reader.text(row, values, "unit_code", required=True)
+    name = reader.text(row, values, "unit_name", required=True)
+    year = ctx.year(row, values)
+    order = reader.integer(row, values, "rotation_order")
+    if code is None or name is None or year is None:
+        return
+    if " " in code or len(code) > 20:
+        reader.error(row, reader.letter("unit_code"), code, "Mã đơn vị không được có dấu cách.",
+                     "Dùng mã ngắn viết liền, ví dụ TD, HND.")
+        return
+    aliases_text = reader.text(row, values, "aliases") or ""
+    aliases = [clean(a) for a in aliases_text.replace(";", "\n").replace("|", "\n").split("\n")]
+    batch.members.append(
+        MemberRow(reader.ref, row, code.upper(), name, reader.text(row, values, "short_name") or "",
+                  year, order, [a for a in aliases if a])
+    )
+
+
+def _criteria(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    code = criterion_code(reader.raw(row, values, "criterion"))
+    title = reader.text(row, values, "title") or ""
+    if not code:
+        if is_total_text(title):
+            reader.ref.skipped_totals += 1
+            return
+        reader.error(row, reader.letter("criterion"), "", "Thiếu mã tiêu chí.",
+                     "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) hoặc xóa dòng thừa.")
+        return
+    kind_text = reader.text(row, values, "kind") or ""
+    kind = None
+    if kind_text:
+        kind = CRITERION_KINDS.get(fold(kind_text))
+        if kind is None:
+            reader.error(row, reader.letter("kind"), kind_text, "Không hiểu loại tiêu chí.",
+                         "Ghi một trong: Chuẩn, Thưởng, Trừ, Liệt.")
+            return
+    max_points = reader.number(row, values, "max_points")
+    if max_points is not None and max_points < 0:
+        reader.error(row, reader.letter("max_points"), max_points, "Điểm tối đa không được âm.",
+                     "Với tiêu chí trừ điểm, ghi số điểm trừ tối đa là số dương và Loại là Trừ.")
+        return
+    year = ctx.year(row, values)
+    if year is None:
+        return
+    batch.criteria.append(
+        CriterionRow(reader.ref, row, year, code, title, max_points, kind, len(batch.criteria))
+    )
+
+
+def _points(reader: RowReader, row: int, values: list[object], name: str) -> tuple[int, bool] | None:
+    """Points in hundredths, and whether written as a mark (x / có), or None for no score."""
+    value = reader.raw(row, values, name)
+    if value is _BAD or value is None or isinstance(value, _ErrorCell):
+        return None
+    if isinstance(value, float):
+        scaled = value * 100
+        whole = round(scaled)
+        if abs(scaled - whole) < 1e-6:
+            return whole, False
+    if isinstance(value, str):
+        key = fold(value)
+        if key in ("x", "co"):
+            return 100, True
+        if key == "khong":
+            return 0, True
+    try:
+        number = parse_decimal(value)
+        if number is None:
+            return None
+        return to_hundredths(number), False
+    except ValueProblem as problem:
+        reader.error(row, reader.letter(name), value, problem.message, problem.hint)
+        return None
+
+
+_LAYER_FIELDS = (("self", "self"), ("peer", "peer"), ("agreed", "agreed"))
+
+
+def _scores(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    raw_code = reader.raw(row, values, "criterion")
+    code = criterion_code(raw_code) if raw_code is not _BAD else ""
+    unit_field = "unit_code" if "unit_code" in reader.cols else "unit_name"
+    unit = reader.text(row, values, unit_field) or ""
+    if not unit and unit_field == "unit_code" and "unit_name" in reader.cols:
+        unit_field = "unit_name"
+        unit = reader.text(row, values, "unit_name") or ""
+    if not code:
+        label = " ".join(_cell_text(v) for v in values if _cell_text(v))
+        if any(is_total_text(part) for part in label.split("  ")) or is_total_text(
+            _first_text(values)
+        ):
+            reader.ref.skipped_totals += 1
+            return
+        reader.error(row, reader.letter("criterion"), "", "Thiếu mã tiêu chí.",
+                     "Ghi mã tiêu chí của dòng điểm này.")
+        return
+    if not unit:
+        reader.error(row, reader.letter(unit_field), "", "Thiếu đơn vị được chấm.",
+                     "Ghi mã đơn vị (ví dụ TD) hoặc tên đơn vị.")
+        return
+    year = ctx.year(row, values)
+    period = ctx.period(row, values)
+    if year is None or period is None:
+        return
+    note = reader.text(row, values, "note") or ""
+    scorer = ""
+    for layer, name in _LAYER_FIELDS:
+        if name not in reader.cols:
+            continue
+        points = _points(reader, row, values, name)
+        if points is None:
+            continue
+        if layer == "peer":
+            scorer = reader.text(row, values, "scorer") or ctx.titles.scorer or ""
+            if not scorer:
+                reader.error(row, reader.letter("scorer") or reader.letter("peer"), "",
+                             "Điểm chấm chéo thiếu đơn vị chấm.",
+                             "Thêm cột “Đơn vị chấm” và ghi mã đơn vị chấm.")
+                continue
+        batch.scores.append(
+            ScoreRow(reader.ref, row, year, period, unit, reader.letter(unit_field) or "", code,
+                     layer, scorer if layer == "peer" else "", points[0],
+                     reader.letter(name) or "", points[1], note)
+        )
+
+
+def _first_text(values: list[object]) -> str:
+    for value in values:
+        text = _cell_text(value)
+        if text:
+            return text
+    return ""
+
+
+def _form_rows(
+    reader: RowReader,
+    ctx: SheetContext,
+    row: int,
+    values: list[object],
+    batch: ParsedBatch,
+    unit: str,
+    columns: list[tuple[str, str, int]],  # (layer, unit text, column index)
+) -> None:
+    """One criterion row of a form (self-score form or wide sheet): a score per column."""
+    code = criterion_code(reader.raw(row, values, "criterion"))
+    if not code or (reader.layout.kind == "self_form" and not _looks_like_code(code)):
+        label = _first_text(values[: max(reader.cols.values()) + 1]) if reader.cols else ""
+        title = reader.text(row, values, "title") or ""
+        if is_total_text(title) or is_total_text(code) or is_total_text(label):
+            reader.ref.skipped_totals += 1
+            for layer, unit_text, col in columns:
+                value = values[col] if col < len(values) else None
+                try:
+                    number = parse_decimal(value) if not isinstance(value, _ErrorCell) else None
+                except ValueProblem:
+                    number = None
+                if number is not None:
+                    batch.totals.append(
+                        TotalRow(reader.ref, row, unit_text, layer, to_hundredths_safe(number),
+                                 column_letter(col))
+                    )
+            return
+        if not code and not title:
+            return
+        if not code:
+            reader.error(row, reader.letter("criterion"), "", "Thiếu mã tiêu chí.",
+                         "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) ở cột Mã tiêu chí.")
+            return
+    year = ctx.sheet_year()
+    if year is None:
+        reader.error(row, None, "", "Không xác định được năm của bảng.",
+                     "Ghi năm ở dòng tiêu đề (ví dụ “NĂM 2023”) hoặc dùng --year.")
+        return
+    period = ctx.titles.period or ctx.options.period or "FY"
+    note = reader.text(row, values, "note") or ""
+    for layer, unit_text, col in columns:
+        value = values[col] if col < len(values) else None
+        if value == "" and reader.sheet.special:
+            marker = reader.sheet.cell_marker(row, col)
+            if marker == FORMULA_NO_VALUE:
+                reader.error(row, column_letter(col), "(công thức)",
+                             "Ô có công thức nhưng chưa có giá trị tính sẵn.",
+                             "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.")
+                continue
+            if marker:
+                continue
+        points = _points_value(reader, row, col, value)
+        if points is None:
+            continue
+        batch.scores.append(
+            ScoreRow(reader.ref, row, year, period, unit_text or unit,
+                     reader.ref.unit_letters.get(unit_text, ""), code, layer, "", points[0],
+                     column_letter(col), points[1], note)
+        )
+
+
+def to_hundredths_safe(number: Decimal) -> int:
+    try:
+        return to_hundredths(number)
+    except ValueProblem:
+        return int((number * 100).to_integral_value())
+
+
+def _looks_like_code(code: str) -> bool:
+    return bool(code) and (code[0].isdigit() or all(ch in "IVXLC" for ch in code) or "." in code)
+
+
+def _points_value(reader: RowReader, row: int, col: int, value: object) -> tuple[int, bool] | None:
+    if isinstance(value, str):
+        key = fold(value)
+        if key in ("x", "co"):
+            return 100, True
+        if key == "khong":
+            return 0, True
+    try:
+        number = parse_decimal(value)
+        if number is None:
+            return None
+        return to_hundredths(number), False
+    except ValueProblem as problem:
+        reader.error(row, column_letter(col), value, problem.message, problem.hint)
+        return None
+
+
+def _self_form(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    unit = ctx.options.unit or ctx.titles.unit or ""
+    columns = [("self", "", reader.cols["self"])]
+    if "agreed" in reader.cols:
+        columns.append(("agreed", "", reader.cols["agreed"]))
+    _form_rows(reader, ctx, row, values, batch, unit, columns)
+
+
+def _wide(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    layer = ctx.titles.layer or ctx.options.layer or "agreed"
+    columns = [(layer, text, col) for col, text in reader.layout.unit_columns.items()]
+    _form_rows(reader, ctx, row, values, batch, "", columns)
+
+
+def _votes(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    purpose_text = reader.text(row, values, "purpose", required=True)
+    unit_field = "unit_code" if "unit_code" in reader.cols else "unit_name"
+    unit = reader.text(row, values, unit_field, required=True)
+    yes = reader.integer(row, values, "yes", required=True)
+    members = reader.integer(row, values, "members", required=True)
+    present = reader.integer(row, values, "present")
+    year = ctx.year(row, values)
+    if None in (purpose_text, unit, yes, members, year):
+        return
+    purpose = VOTE_PURPOSES.get(fold(purpose_text))
+    if purpose is None:
+        reader.error(row, reader.letter("purpose"), purpose_text, "Không hiểu nội dung bỏ phiếu.",
+                     "Ghi một trong: Dẫn đầu, Cờ thi đua, Bằng khen, Trưởng cụm, Phó cụm.")
+        return
+    assert yes is not None and members is not None
+    if members <= 0:
+        reader.error(row, reader.letter("members"), members, "Tổng số thành viên phải lớn hơn 0.",
+                     "Ghi số đơn vị thành viên của cụm.")
+        return
+    if yes < 0 or yes > members:
+        reader.error(row, reader.letter("yes"), yes,
+                     f"Số phiếu đồng ý phải từ 0 đến tổng số thành viên ({members}).",
+                     "Kiểm tra lại biên bản kiểm phiếu.")
+        return
+    if present is not None and not (yes <= present <= members):
+        reader.error(row, reader.letter("present"), present,
+                     f"Số có mặt phải từ số phiếu đồng ý ({yes}) đến tổng số thành viên ({members}).",
+                     "Kiểm tra lại biên bản kiểm phiếu.")
+        return
+    batch.votes.append(VoteRow(reader.ref, row, year, purpose, unit or "", yes, members, present))  # type: ignore[arg-type]
+
+
+def _leadership(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    year = ctx.year(row, values)
+    head = reader.text(row, values, "head", required=True)
+    deputy = reader.text(row, values, "deputy") or ""
+    if year is None or head is None:
+        return
+    batch.leadership.append(LeadershipRow(reader.ref, row, year, head, deputy))
+
+
+def _commendations(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    person = reader.text(row, values, "person") or ""
+    collective = reader.text(row, values, "collective") or ""
+    kind_text = reader.text(row, values, "kind") or ""
+    if kind_text:
+        key = fold(kind_text)
+        if "ca nhan" in key:
+            kind = "individual"
+        elif "tap the" in key:
+            kind = "collective"
+        else:
+            reader.error(row, reader.letter("kind"), kind_text, "Không hiểu loại khen thưởng.",
+                         "Ghi “Cá nhân” hoặc “Tập thể”.")
+            return
+    else:
+        kind = "individual" if person else "collective"
+    recipient = person or collective
+    if not recipient:
+        name_field = "person" if "person" in reader.cols else "collective"
+        reader.error(row, reader.letter(name_field), "", "Thiếu tên người hoặc tập thể được khen.",
+                     "Ghi họ và tên (cá nhân) hoặc tên tập thể.")
+        return
+    unit = reader.text(row, values, "unit") or ""
+    if not unit and kind == "collective" and "unit" not in reader.cols:
+        unit = recipient
+    if not unit:
+        reader.error(row, reader.letter("unit") or reader.letter("person"), "",
+                     "Thiếu đơn vị của người hoặc tập thể được khen.",
+                     "Ghi tên hoặc mã đơn vị thành viên ở cột Đơn vị.")
+        return
+    award = reader.text(row, values, "award", required=True)
+    position = reader.text(row, values, "position") or ""
+    leader_value = reader.raw(row, values, "is_leader")
+    is_leader: bool | None = None
+    if leader_value not in (None, "") and not isinstance(leader_value, _ErrorCell) and leader_value is not _BAD:
+        try:
+            is_leader = parse_yes_no(leader_value)
+        except ValueProblem as problem:
+            reader.error(row, reader.letter("is_leader"), leader_value, problem.message, problem.hint)
+            return
+    gender_text = reader.text(row, values, "gender") or ""
+    gender = ""
+    if gender_text:
+        key = fold(gender_text)
+        if key in ("nu", "female", "f", "x"):
+            gender = "Nữ"
+        elif key in ("nam", "male", "m"):
+            gender = "Nam"
+        else:
+            reader.error(row, reader.letter("gender"), gender_text, "Không hiểu giới tính.",
+                         "Ghi “Nam” hoặc “Nữ”.")
+            return
+    date_value = reader.raw(row, values, "decision_date")
+    decision_date = None
+    if date_value not in (None, "") and not isinstance(date_value, _ErrorCell) and date_value is not _BAD:
+        try:
+            decision_date = parse_date(date_value)
+        except ValueProblem as problem:
+            reader.error(row, reader.letter("decision_date"), date_value, problem.message, problem.hint)
+            return
+    year = ctx.year(row, values)
+    period = ctx.period(row, values)
+    if award is None or year is None or period is None:
+        return
+    batch.commendations.append(
+        CommendationRow(
+            reader.ref, row, year, period, recipient, kind, gender,
+            reader.text(row, values, "ethnicity") or "", position, is_leader, unit, award,
+            reader.text(row, values, "title") or "", reader.text(row, values, "decision_no") or "",
+            decision_date,
+        )
+    )
+
+
+def _rules(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+    key = reader.text(row, values, "key", required=True)
+    value = reader.text(row, values, "value")
+    from_year = reader.integer(row, values, "from_year")
+    if key is None:
+        return
+    if from_year is None:
+        from_year = ctx.sheet_year()
+    batch.rules.append(RuleRow(reader.ref, row, key.strip(), value or "", from_year))
+
+
+_HANDLERS = {
+    "members": _members,
+    "criteria": _criteria,
+    "scores": _scores,
+    "wide_scores": _wide,
+    "self_form": _self_form,
+    "votes": _votes,
+    "leadership": _leadership,
+    "commendations": _commendations,
+    "rules": _rules,
+}
+
+__all__ = ["ParseOptions", "ParsedBatch", "parse_sheet", "parse_int", "infer_leader"]

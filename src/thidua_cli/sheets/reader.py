@@ -1,0 +1,274 @@
+"""Open workbooks (.xlsx/.xlsm via python-calamine, .csv via the stdlib) into sheets that yield
+rows lazily, with what calamine hides recovered from the sheet XML: error cells (#N/A) and
+formulas that were never calculated."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import RowError
+
+FORMULA_NO_VALUE = "=?"
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Sheet:
+    """One worksheet. Row numbers are Excel's (1-based); values are padded to column A."""
+
+    file: str
+    name: str
+    hidden: bool
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    special: dict[tuple[int, int], str] = field(default_factory=dict)  # (row1, col0) -> marker
+    _source: Any = None
+    _row_offset: int = 0
+    _col_offset: int = 0
+    _csv_rows: list[list[object]] | None = None
+
+    def rows(self) -> Iterator[tuple[int, list[object]]]:
+        if self._csv_rows is not None:
+            for index, values in enumerate(self._csv_rows):
+                yield index + 1, list(values)
+            return
+        if self._source is None:
+            return
+        pad = [None] * self._col_offset
+        number = self._row_offset
+        for values in self._source.iter_rows():
+            number += 1
+            yield number, pad + list(values) if pad else list(values)
+
+    def cell_marker(self, row: int, col: int) -> str | None:
+        return self.special.get((row, col)) if self.special else None
+
+
+@dataclass
+class Workbook:
+    path: Path
+    display: str
+    sha256: str
+    sheets: list[Sheet]
+
+
+def file_problem(display: str, message: str, hint: str) -> RowError:
+    return RowError(display, "", None, None, "", message, hint)
+
+
+def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError:
+    """Read a file, or return one clear error naming why it cannot be read."""
+    display = display or path.name
+    if not path.exists():
+        return file_problem(display, "Không tìm thấy tệp.", "Kiểm tra lại đường dẫn.")
+    if path.is_dir():
+        return file_problem(display, "Đây là thư mục, không phải tệp.", "Chỉ đến tệp .xlsx.")
+    data_hash = hashlib.sha256()
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        handle.seek(0)
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            data_hash.update(chunk)
+    sha = data_hash.hexdigest()
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _open_csv(path, display, sha)
+    if not head:
+        return file_problem(display, "Tệp rỗng (0 byte).", "Kiểm tra lại tệp, có thể bị lỗi khi tải về.")
+    if head.startswith(_OLE_MAGIC):
+        if _is_encrypted_ole(path):
+            return file_problem(
+                display,
+                "Tệp được đặt mật khẩu, không đọc được.",
+                "Mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi lưu lại.",
+            )
+        return file_problem(
+            display,
+            "Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.",
+            "Mở bằng Excel và lưu lại dưới dạng .xlsx (Sổ làm việc Excel).",
+        )
+    if not head.startswith(_ZIP_MAGIC):
+        return file_problem(
+            display,
+            "Không phải tệp Excel (.xlsx).",
+            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+        )
+    try:
+        archive = zipfile.ZipFile(path)
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return file_problem(
+            display,
+            "Tệp bị hỏng hoặc không trọn vẹn (có thể tải về chưa hết).",
+            "Tải lại tệp hoặc mở bằng Excel rồi lưu lại.",
+        )
+    if "xl/workbook.xml" not in names:
+        return file_problem(
+            display,
+            "Tệp nén này không phải sổ làm việc Excel.",
+            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+        )
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet_paths = _sheet_xml_paths(archive)
+        sheets = []
+        for meta in book.sheets_metadata:
+            if str(meta.typ).endswith("WorkSheet") is False:
+                continue
+            source = book.get_sheet_by_name(meta.name)
+            sheet = Sheet(
+                file=display,
+                name=meta.name,
+                hidden=not str(meta.visible).endswith("Visible"),
+                merged=list(source.merged_cell_ranges or []),
+                _source=source,
+                _row_offset=source.start[0] if source.height else 0,
+                _col_offset=source.start[1] if source.height else 0,
+            )
+            xml_path = sheet_paths.get(meta.name)
+            if xml_path and not sheet.hidden:
+                sheet.special = _scan_special_cells(archive, xml_path)
+            sheets.append(sheet)
+    except Exception as exc:  # calamine raises its own error type for damaged parts
+        return file_problem(
+            display,
+            f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).",
+            "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
+        )
+    finally:
+        archive.close()
+    return Workbook(path, display, sha, sheets)
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    with path.open("rb") as handle:
+        data = handle.read(1 << 16)
+    return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
+
+
+def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1258 decodes almost anything
+        return file_problem(display, "Không đọc được bảng mã của tệp CSV.", "Lưu lại dạng UTF-8.")
+    if not text.strip():
+        return file_problem(display, "Tệp CSV rỗng.", "Kiểm tra lại tệp.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(r) for r in csv.reader(text.splitlines(), dialect)]
+    sheet = Sheet(file=display, name=path.stem, hidden=False, _csv_rows=rows)  # type: ignore[arg-type]
+    return Workbook(path, display, sha, [sheet])
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+
+
+def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, through workbook.xml and its relationships."""
+    import html
+
+    try:
+        workbook_xml = archive.read("xl/workbook.xml")
+        rels_xml = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in _REL_TAG.findall(rels_xml):
+        attrs = dict(_ATTR.findall(tag))
+        target = attrs.get(b"Target", b"").decode()
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[attrs.get(b"Id", b"").decode()] = target
+    result = {}
+    for tag in _SHEET_TAG.findall(workbook_xml):
+        attrs = {k.split(b":")[-1]: v for k, v in _ATTR.findall(tag)}
+        name = html.unescape(attrs.get(b"name", b"").decode("utf-8"))
+        rel = attrs.get(b"id", b"").decode()
+        if rel in targets:
+            result[name] = targets[rel]
+    return result
+
+
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
+_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_FORMULA_END = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(</c>|<v\s*/>|<v>\s*</v>)?")
+
+
+def _col_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def _scan_special_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
+    """Find error cells and uncalculated formulas by streaming the sheet XML in chunks.
+
+    calamine returns both as empty strings; the clerk must be told which cell and why.
+    A pass only looks near `<f` and `t="e"`, so sheets without formulas cost one scan.
+    """
+    found: dict[tuple[int, int], str] = {}
+    overlap = b""
+    try:
+        stream = archive.open(part)
+    except KeyError:
+        return found
+    with stream:
+        while True:
+            chunk = stream.read(1 << 22)
+            if not chunk:
+                break
+            data = overlap + chunk
+            # keep the tail (an incomplete cell) for the next round
+            cut = data.rfind(b"<c ")
+            if cut <= 0 or len(chunk) < (1 << 22):
+                cut = len(data) if len(chunk) < (1 << 22) else max(cut, 0)
+            window, overlap = data[:cut], data[cut:]
+            _scan_window(window, found)
+        if overlap:
+            _scan_window(overlap, found)
+    return found
+
+
+def _scan_window(window: bytes, found: dict[tuple[int, int], str]) -> None:
+    if b't="e"' in window:
+        for match in re.finditer(rb't="e"', window):
+            start = window.rfind(b"<c ", 0, match.start())
+            ref = _CELL_REF.match(window, start) if start >= 0 else None
+            if not ref:
+                continue
+            end = window.find(b"</c>", match.end())
+            value = _ERROR_VALUE.search(window, match.end(), end if end > 0 else len(window))
+            key = (int(ref.group(2)), _col_index(ref.group(1)))
+            found[key] = value.group(1).decode() if value else "#ERROR"
+    if b"<f" in window:
+        for match in re.finditer(rb"<f\b", window):
+            formula = _FORMULA_END.match(window, match.start())
+            if not formula:
+                continue
+            tail = formula.group(1)
+            if tail is None:
+                continue  # a cached <v>value</v> follows
+            start = window.rfind(b"<c ", 0, match.start())
+            ref = _CELL_REF.match(window, start) if start >= 0 else None
+            if ref:
+                key = (int(ref.group(2)), _col_index(ref.group(1)))
+                found.setdefault(key, FORMULA_NO_VALUE)

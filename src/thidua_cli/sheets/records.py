@@ -1,0 +1,126 @@
+"""Typed records read from sheet rows, before they are matched against the database.
+Each keeps where it came from so that a later check can name the exact cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class SheetRef:
+    file: str
+    sheet: str
+    kind: str
+    letters: dict[str, str]  # field -> column letter
+    path: str = ""
+    sha256: str = ""
+    unit_letters: dict[str, str] = field(default_factory=dict)  # wide layout: unit text -> letter
+    rows: int = 0
+    skipped_totals: int = 0
+
+    def letter(self, name: str) -> str | None:
+        return self.letters.get(name)
+
+
+@dataclass(slots=True)
+class MemberRow:
+    ref: SheetRef
+    row: int
+    code: str
+    name: str
+    short_name: str
+    year: int
+    rotation_order: int | None
+    aliases: list[str]
+
+
+@dataclass(slots=True)
+class CriterionRow:
+    ref: SheetRef
+    row: int
+    year: int
+    code: str
+    title: str
+    max_points: Decimal | None
+    kind: str | None  # None: take the enclosing group's
+    order: int
+
+
+@dataclass(slots=True)
+class ScoreRow:
+    ref: SheetRef
+    row: int
+    year: int
+    period: str
+    unit: str  # code or name as written
+    unit_col: str
+    criterion: str
+    layer: str
+    scorer: str  # as written; "" for self / agreed
+    points_c: int
+    points_col: str
+    mark: bool  # written as x / có (only meaningful for veto criteria)
+    note: str
+
+
+@dataclass(slots=True)
+class TotalRow:
+    """A 'Tổng cộng' row: checked against the sum of the rows above, never stored."""
+
+    ref: SheetRef
+    row: int
+    unit: str
+    layer: str
+    points_c: int
+    col: str
+
+
+@dataclass(slots=True)
+class VoteRow:
+    ref: SheetRef
+    row: int
+    year: int
+    purpose: str
+    unit: str
+    yes: int
+    members: int
+    present: int | None
+
+
+@dataclass(slots=True)
+class LeadershipRow:
+    ref: SheetRef
+    row: int
+    year: int
+    head: str
+    deputy: str
+
+
+@dataclass(slots=True)
+class CommendationRow:
+    ref: SheetRef
+    row: int
+    year: int
+    period: str
+    recipient: str
+    kind: str  # individual / collective
+    gender: str
+    ethnicity: str
+    position: str
+    is_leader: bool | None  # None: infer from position
+    unit: str
+    award: str
+    title: str
+    decision_no: str
+    decision_date: date | None
+
+
+@dataclass(slots=True)
+class RuleRow:
+    ref: SheetRef
+    row: int
+    key: str
+    value: str
+    from_year: int | None

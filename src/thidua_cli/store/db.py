@@ -1,0 +1,102 @@
+"""Engine and schema: `--db PATH|URL` to an SQLAlchemy engine with SQLite foreign keys on,
+tables created on first use, schema version recorded in `meta`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ThiduaError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+DEFAULT_DB = "thidua.db"
+
+
+def database_url(db: str | None) -> str:
+    """A plain path becomes a sqlite URL; anything with '://' is taken as an SQLAlchemy URL."""
+    target = db or os.environ.get("THIDUA_DB") or DEFAULT_DB
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    return None
+
+
+def get_engine(db: str | None, *, create: bool = False) -> Engine:
+    """Open the database. Without `create`, a missing SQLite file is a clear error."""
+    from sqlalchemy import create_engine, event
+
+    url = database_url(db)
+    path = sqlite_path(url)
+    if path is not None and not create and not path.exists():
+        raise ThiduaError(
+            f"Không tìm thấy cơ sở dữ liệu {path}.",
+            "Chạy `thidua init --code C7 --name \"Cụm thi đua số 7\"` để tạo, "
+            "hoặc chỉ đường dẫn bằng --db.",
+        )
+    if path is not None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    if create:
+        ensure_schema(engine)
+    else:
+        check_schema(engine)
+    return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    from sqlmodel import Session, SQLModel
+
+    from . import models
+
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        meta = session.get(models.Meta, "schema_version")
+        if meta is None:
+            session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
+            session.commit()
+
+
+def check_schema(engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    from . import models
+
+    try:
+        has_meta = inspect(engine).has_table("meta")
+    except Exception as exc:  # a file that is not a database
+        raise ThiduaError(
+            f"Không mở được cơ sở dữ liệu: {exc.__class__.__name__}.",
+            "Kiểm tra đường dẫn --db có đúng là tệp CSDL của thidua không.",
+        ) from exc
+    if not has_meta:
+        raise ThiduaError(
+            "Cơ sở dữ liệu chưa được khởi tạo cho thidua.",
+            "Chạy `thidua init` trước.",
+        )
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
+    version = int(row[0]) if row else 0
+    if version > models.SCHEMA_VERSION:
+        raise ThiduaError(
+            f"Cơ sở dữ liệu có phiên bản lược đồ {version}, mới hơn bản thidua này "
+            f"({models.SCHEMA_VERSION}).",
+            "Cập nhật thidua lên bản mới hơn.",
+        )

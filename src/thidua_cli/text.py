@@ -1,0 +1,159 @@
+"""Text and cell-value normalisation shared by every reader: NFC, folding for matching,
+numbers with decimal commas, Vietnamese dates and number formatting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def clean(value: object) -> str:
+    """NFC, whitespace (newlines included) collapsed to single spaces, stripped."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(value: object) -> str:
+    """Case-, accent- and punctuation-insensitive key: 'Mã ĐV' -> 'ma dv'."""
+    text = unicodedata.normalize("NFD", clean(value).lower()).replace("đ", "d")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+class ValueProblem(ValueError):
+    """A cell value that cannot be read; `message` and `hint` are Vietnamese."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and clean(value) in ("", "-", "–", "—"))
+
+
+def parse_decimal(value: object) -> Decimal | None:
+    """A number from a cell: Excel number, or text with a decimal comma or spaces.
+
+    `-` and empty mean no value (None). Percent signs and thousands separators are refused:
+    guessing there would silently change a score.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5.")
+        # repr gives the shortest text that round-trips, so 9.5 stays 9.5
+        return Decimal(repr(value)).normalize() if value % 1 else Decimal(int(value))
+    if isinstance(value, Decimal):
+        return value
+    text = clean(value)
+    if text in ("", "-", "–", "—"):
+        return None
+    if "%" in text:
+        raise ValueProblem(
+            "Có dấu phần trăm (%): không rõ đây là điểm hay tỷ lệ.",
+            "Nhập số điểm, không kèm dấu %.",
+        )
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    if not _NUMBER.match(compact):
+        if re.match(r"^[+-]?\d{1,3}([.,]\d{3})+([.,]\d+)?$", compact):
+            raise ValueProblem(
+                "Có dấu phân cách hàng nghìn: không đoán được giá trị.",
+                "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần thập phân.",
+            )
+        raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5 hoặc 10.")
+    try:
+        return Decimal(compact.replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
+        raise ValueProblem("Giá trị không phải là số.", "Nhập một số.") from exc
+
+
+def parse_int(value: object) -> int | None:
+    number = parse_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValueProblem("Phải là số nguyên.", "Nhập một số nguyên, ví dụ 7.")
+    return int(number)
+
+
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(value: object) -> date | None:
+    """Excel dates, or text dd/mm/yyyy; nothing else is guessed."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean(value)
+    if not text:
+        return None
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day)
+        except ValueError as exc:
+            raise ValueProblem("Ngày không tồn tại.", "Kiểm tra lại ngày, tháng.") from exc
+    raise ValueProblem(
+        "Không đọc được ngày.", "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/01/2024, hoặc kiểu ngày Excel."
+    )
+
+
+_YES = {"x", "co", "c", "yes", "y", "1", "dung", "true", "v"}
+_NO = {"", "khong", "k", "no", "n", "0", "false", "-"}
+
+
+def parse_yes_no(value: object) -> bool | None:
+    key = fold(value) if not isinstance(value, bool) else ("x" if value else "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        key = "1" if value else "0"
+    if key in _YES:
+        return True
+    if key in _NO:
+        return None if key == "" else False
+    raise ValueProblem("Không hiểu giá trị có/không.", "Nhập x hoặc có, để trống hoặc không.")
+
+
+def format_number(value: Decimal | float | int | None, places: int = 2) -> str:
+    """Vietnamese number: decimal comma, no trailing zeros: 106,5; 95; 60,67."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def format_percent(value: Decimal | float | None, places: int = 1) -> str:
+    if value is None:
+        return ""
+    return format_number(Decimal(str(value)) * 100, places) + "%"
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
