@@ -17,6 +17,7 @@ import re
 import sys
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -642,7 +643,9 @@ def title(sheet: Worksheet, row: int, text: str, last_column: int, *, bold: bool
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
 
 
-def header(sheet: Worksheet, row: int, names: list[str], widths: list[float]) -> None:
+def header(
+    sheet: Worksheet, row: int, names: Sequence[str | None], widths: Sequence[float]
+) -> None:
     for column, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         cell = sheet.cell(row=row, column=column, value=name)
         cell.font = BOLD
@@ -798,9 +801,9 @@ def write_self_form(path: pathlib.Path, unit_code: str, scores: Scores, period_t
     header_row = 7
 
     if style.two_row_header:
-        top = [c for c in columns]
+        top: list[str | None] = list(columns)
         top[score_column - 1 : score_column + 1] = ["Điểm", None]
-        header(sheet, header_row, top, widths)  # type: ignore[arg-type]
+        header(sheet, header_row, top, widths)
         bottom = [None] * width
         bottom[score_column - 1 : score_column + 1] = ["Tự chấm", "Thống nhất"]
         for column, name in enumerate(bottom, start=1):

@@ -646,7 +646,7 @@ def test_explain_unit() -> None:
         "  5 Chậm báo cáo (tối đa 10): 2 — điểm thống nhất",
         "  Cộng điểm trừ: 2",
         "Điểm liệt:",
-        "  6 Để xảy ra sai phạm nghiêm trọng: — — không có",
+        "  6 Để xảy ra sai phạm nghiêm trọng: không có",
         "  Không bị điểm liệt",
         "Tổng điểm = 92 + 10 − 2 = 100",
         "Tự chấm: 30",

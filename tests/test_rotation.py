@@ -54,10 +54,9 @@ def test_deputy_who_left_is_skipped_and_the_next_in_order_takes_over() -> None:
 
 
 def test_deputy_who_left_without_known_order_starts_from_the_top() -> None:
-    proposal = propose_leadership(
-        2024, members("MTTQ", "LDLD", "CCB", "TD"), [elected(2023, "LDLD", "HND")],
-        "deputy_succeeds", 1, None,
-    )  # fmt: skip
+    now = members("MTTQ", "LDLD", "CCB", "TD")
+    history = [elected(2023, "LDLD", "HND")]
+    proposal = propose_leadership(2024, now, history, "deputy_succeeds", 1, None)
     assert (proposal.head, proposal.deputy) == ("MTTQ", "LDLD")
     assert "không rõ thứ tự luân phiên của HND, tính từ đầu danh sách" in proposal.head_reason
 

@@ -15,8 +15,12 @@ from .console import err, handle_errors, out
 @handle_errors
 def init(
     code: Annotated[str | None, typer.Option("--code", help="Mã cụm, ví dụ C7.")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Tên cụm, ví dụ “Cụm thi đua số 7”.")] = None,
-    province: Annotated[str, typer.Option("--province", help="Địa danh dùng trong văn bản, ví dụ Thanh Hóa.")] = "",
+    name: Annotated[
+        str | None, typer.Option("--name", help="Tên cụm, ví dụ “Cụm thi đua số 7”.")
+    ] = None,
+    province: Annotated[
+        str, typer.Option("--province", help="Địa danh dùng trong văn bản, ví dụ Thanh Hóa.")
+    ] = "",
     organiser: Annotated[str, typer.Option("--organiser", help="Cơ quan chủ quản.")] = "",
 ) -> None:
     """Tạo cơ sở dữ liệu (và một cụm thi đua nếu có --code, --name)."""
@@ -42,7 +46,9 @@ def template(
     from ..sheets.template import write_template
 
     if out_path.suffix.lower() != ".xlsx":
-        raise UsageError(f"Tên tệp “{out_path}” phải có đuôi .xlsx.", "Ví dụ: thidua template mau.xlsx")
+        raise UsageError(
+            f"Tên tệp “{out_path}” phải có đuôi .xlsx.", "Ví dụ: thidua template mau.xlsx"
+        )
     write_template(out_path)
     out().print(f"Đã ghi tệp mẫu: {out_path}")
 
@@ -50,15 +56,31 @@ def template(
 @app.command("import")
 @handle_errors
 def import_(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Tệp .xlsx/.xlsm/.csv hoặc thư mục.")],
-    kind: Annotated[str | None, typer.Option("--kind", help="Buộc loại bảng: members, criteria, scores, wide_scores, self_form, votes, leadership, commendations, rules.")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Tệp .xlsx/.xlsm/.csv hoặc thư mục.")
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Buộc loại bảng: members, criteria, scores, wide_scores, self_form, votes, leadership, commendations, rules.",
+        ),
+    ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm, khi bảng không ghi.")] = None,
     half: Annotated[int | None, typer.Option("--half", help="1: sáu tháng đầu năm.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Đơn vị của bảng tự chấm, khi bảng không ghi.")] = None,
-    layer: Annotated[str | None, typer.Option("--layer", help="Lớp điểm của bảng tổng hợp: self, peer, agreed.")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Đơn vị của bảng tự chấm, khi bảng không ghi.")
+    ] = None,
+    layer: Annotated[
+        str | None, typer.Option("--layer", help="Lớp điểm của bảng tổng hợp: self, peer, agreed.")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ kiểm tra, không ghi.")] = False,
-    errors: Annotated[Path | None, typer.Option("--errors", help="Ghi danh sách lỗi ra tệp .xlsx.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Nhập cả vào năm đã chốt (được ghi lại).")] = False,
+    errors: Annotated[
+        Path | None, typer.Option("--errors", help="Ghi danh sách lỗi ra tệp .xlsx.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Nhập cả vào năm đã chốt (được ghi lại).")
+    ] = False,
 ) -> None:
     """Nhập các bảng tính: kiểm tra hết rồi mới ghi, có lỗi thì không ghi gì."""
     from ..errors import UsageError
@@ -69,18 +91,28 @@ def import_(
     from .views import import_progress, print_import_report, write_errors_workbook
 
     if half not in (None, 1):
-        raise UsageError(f"--half chỉ nhận giá trị 1 (sáu tháng đầu năm), không nhận {half}.",
-                         "Bỏ --half để nhập số liệu cả năm.")
+        raise UsageError(
+            f"--half chỉ nhận giá trị 1 (sáu tháng đầu năm), không nhận {half}.",
+            "Bỏ --half để nhập số liệu cả năm.",
+        )
     if kind is not None:
         resolved = KIND_ALIASES.get(fold(kind))
         if resolved is None:
-            raise UsageError(f"Không có loại bảng “{kind}”.",
-                             "Chọn một trong: members, criteria, scores, wide_scores, self_form, "
-                             "votes, leadership, commendations, rules.")
+            raise UsageError(
+                f"Không có loại bảng “{kind}”.",
+                "Chọn một trong: members, criteria, scores, wide_scores, self_form, "
+                "votes, leadership, commendations, rules.",
+            )
         kind = resolved
     if layer is not None:
-        layers = {"self": "self", "tu cham": "self", "peer": "peer", "cham cheo": "peer",
-                  "agreed": "agreed", "thong nhat": "agreed"}
+        layers = {
+            "self": "self",
+            "tu cham": "self",
+            "peer": "peer",
+            "cham cheo": "peer",
+            "agreed": "agreed",
+            "thong nhat": "agreed",
+        }
         if fold(layer) not in layers:
             raise UsageError(f"Không có lớp điểm “{layer}”.", "Chọn self, peer hoặc agreed.")
         layer = layers[fold(layer)]
@@ -89,8 +121,16 @@ def import_(
     if errors is not None and errors.suffix.lower() != ".xlsx":
         raise UsageError("Tệp --errors phải có đuôi .xlsx.", "Ví dụ: --errors loi.xlsx")
     engine = open_engine(settings_db())
-    options = ImportOptions(cluster=settings_cluster(), kind=kind, year=year, half=half == 1,
-                            unit=unit, layer=layer, dry_run=dry_run, force=force)
+    options = ImportOptions(
+        cluster=settings_cluster(),
+        kind=kind,
+        year=year,
+        half=half == 1,
+        unit=unit,
+        layer=layer,
+        dry_run=dry_run,
+        force=force,
+    )
     with import_progress() as progress:
         report = run_import(engine, files, options, progress)
     engine.dispose()
@@ -105,7 +145,9 @@ def import_(
 @app.command()
 @handle_errors
 def status(
-    year: Annotated[int | None, typer.Option("--year", help="Năm (mặc định: năm mới nhất có dữ liệu).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Năm (mặc định: năm mới nhất có dữ liệu).")
+    ] = None,
 ) -> None:
     """Cơ sở dữ liệu đang có gì cho một năm, và còn thiếu gì."""
     from ..services.context import open_engine
@@ -121,7 +163,9 @@ def status(
 @app.command()
 @handle_errors
 def demo(
-    directory: Annotated[Path, typer.Option("--dir", help="Thư mục ghi CSDL và báo cáo.")] = Path("thidua-demo"),
+    directory: Annotated[Path, typer.Option("--dir", help="Thư mục ghi CSDL và báo cáo.")] = Path(
+        "thidua-demo"
+    ),
 ) -> None:
     """Chạy cả năm trên dữ liệu mẫu: nhập, xếp hạng, luân phiên, báo cáo."""
     from ..services.demo import run_demo

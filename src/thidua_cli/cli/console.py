@@ -44,13 +44,21 @@ def print_row_errors(errors: list[RowError], console: Console | None = None) -> 
     from rich.table import Table
 
     console = console or err()
-    table = Table(title=f"{len(errors)} lỗi", title_style="bold red", show_lines=False,
-                  header_style="bold")
+    table = Table(
+        title=f"{len(errors)} lỗi", title_style="bold red", show_lines=False, header_style="bold"
+    )
     for name in ("Tệp", "Sheet", "Dòng", "Cột", "Giá trị", "Lỗi", "Cách sửa"):
         table.add_column(name, overflow="fold")
     for e in errors:
-        table.add_row(e.file, e.sheet, "" if e.row is None else str(e.row), e.column or "",
-                      e.value, e.message, e.hint)
+        table.add_row(
+            e.file,
+            e.sheet,
+            "" if e.row is None else str(e.row),
+            e.column or "",
+            e.value,
+            e.message,
+            e.hint,
+        )
     console.print(table)
 
 

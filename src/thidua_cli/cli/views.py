@@ -62,13 +62,21 @@ def print_import_report(report: ImportReport) -> None:
         )
         return
     if not report.sheets:
-        diag.print("[yellow]Không có bảng nào để nhập.[/] Kiểm tra tiêu đề các cột (xem `thidua template`).")
+        diag.print(
+            "[yellow]Không có bảng nào để nhập.[/] Kiểm tra tiêu đề các cột (xem `thidua template`)."
+        )
         return
-    table = Table(header_style="bold", title="Kết quả nhập" + (" (chạy thử)" if report.dry_run else ""))
+    table = Table(
+        header_style="bold", title="Kết quả nhập" + (" (chạy thử)" if report.dry_run else "")
+    )
     for name in ("Tệp", "Sheet", "Loại bảng", "Số dòng", "Mới", "Cập nhật", "Không đổi"):
-        table.add_column(name, justify="right" if name in ("Số dòng", "Mới", "Cập nhật", "Không đổi") else "left")
+        table.add_column(
+            name, justify="right" if name in ("Số dòng", "Mới", "Cập nhật", "Không đổi") else "left"
+        )
     for s in report.sheets:
-        table.add_row(s.file, s.sheet, s.label, str(s.rows), str(s.new), str(s.updated), str(s.unchanged))
+        table.add_row(
+            s.file, s.sheet, s.label, str(s.rows), str(s.new), str(s.updated), str(s.unchanged)
+        )
     console.print(table)
     new, updated, unchanged = report.totals
     console.print(f"Tổng: {new} mới, {updated} cập nhật, {unchanged} không đổi.")
@@ -109,20 +117,34 @@ def print_status(report: StatusReport) -> None:
         f"({report.criteria_groups} nhóm), tổng điểm chuẩn {report.base_max}"
     )
     table = Table(title=f"Đơn vị thành viên năm {report.year}", header_style="bold")
-    for name in ("Mã", "Đơn vị", "Thứ tự", "6 tháng: tự chấm", "Cả năm: tự chấm",
-                 "Chấm chéo", "Thống nhất", "Khen thưởng"):
+    for name in (
+        "Mã",
+        "Đơn vị",
+        "Thứ tự",
+        "6 tháng: tự chấm",
+        "Cả năm: tự chấm",
+        "Chấm chéo",
+        "Thống nhất",
+        "Khen thưởng",
+    ):
         table.add_column(name)
     for row in report.units:
-        table.add_row(row.code, row.name, "" if row.order is None else str(row.order),
-                      _count(row.h1_self, report.criteria_leaves),
-                      _count(row.fy_self, report.criteria_leaves),
-                      str(row.fy_peer) if row.fy_peer else "–",
-                      _count(row.fy_agreed, report.criteria_leaves),
-                      str(row.commendations) if row.commendations else "–")
+        table.add_row(
+            row.code,
+            row.name,
+            "" if row.order is None else str(row.order),
+            _count(row.h1_self, report.criteria_leaves),
+            _count(row.fy_self, report.criteria_leaves),
+            str(row.fy_peer) if row.fy_peer else "–",
+            _count(row.fy_agreed, report.criteria_leaves),
+            str(row.commendations) if row.commendations else "–",
+        )
     console.print(table)
-    console.print(f"Khen thưởng: {report.commendations} lượt; kết quả xếp hạng: "
-                  f"{'đã có' if report.ranked else 'chưa chạy rank'}"
-                  f"{'; năm đã chốt' if report.finalized else ''}.")
+    console.print(
+        f"Khen thưởng: {report.commendations} lượt; kết quả xếp hạng: "
+        f"{'đã có' if report.ranked else 'chưa chạy rank'}"
+        f"{'; năm đã chốt' if report.finalized else ''}."
+    )
     if report.missing:
         console.print("[bold]Còn thiếu:[/]")
         for line in report.missing:

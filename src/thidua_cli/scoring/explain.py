@@ -20,8 +20,9 @@ _KIND_HEADINGS = (
 
 def _line(line: CriterionLine) -> str:
     maximum = "" if line.max_points is None else f" (tối đa {format_points(line.max_points)})"
-    points = "—" if line.points is None else format_points(line.points)
-    return f"  {line.criterion} {line.title}{maximum}: {points} — {line.detail}"
+    if line.points is None:
+        return f"  {line.criterion} {line.title}{maximum}: {line.detail}"
+    return f"  {line.criterion} {line.title}{maximum}: {format_points(line.points)} — {line.detail}"
 
 
 def _kind_sum(unit: UnitResult, kind: str) -> Decimal:

@@ -52,8 +52,7 @@ def _records_by_year(history: list[LeadershipRecord]) -> dict[int, LeadershipRec
 class _Order:
     """Members of the year in rotation order, walked cyclically after an anchor unit."""
 
-    def __init__(self, year: int, members: list[UnitInfo], former: list[UnitInfo]) -> None:
-        self.year = year
+    def __init__(self, members: list[UnitInfo], former: list[UnitInfo]) -> None:
         self.members = sorted(members, key=_order_key)
         self.codes = [unit.code for unit in self.members]
         self.former = {unit.code: unit for unit in former}
@@ -130,7 +129,7 @@ def propose_leadership(
         reason = f"Năm {year} chưa có danh sách thành viên cụm"
         return empty(reason, reason)
 
-    order = _Order(year, members, former_members or [])
+    order = _Order(members, former_members or [])
     member_codes = set(order.codes)
     recent_heads: dict[str, int] = {}
     for past_year in range(year - no_repeat_years, year):

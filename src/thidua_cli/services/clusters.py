@@ -15,16 +15,19 @@ class InitResult:
     created_cluster: bool
 
 
-def init_database(db: str | None, code: str | None, name: str | None, province: str = "",
-                  organiser: str = "") -> InitResult:
+def init_database(
+    db: str | None, code: str | None, name: str | None, province: str = "", organiser: str = ""
+) -> InitResult:
     from sqlalchemy import select
 
     from ..store.db import database_url, get_engine
     from ..store.models import Cluster
 
     if bool(code) != bool(name):
-        raise UsageError("Cần cả --code và --name để tạo cụm.",
-                         'Ví dụ: thidua init --code C7 --name "Cụm thi đua số 7".')
+        raise UsageError(
+            "Cần cả --code và --name để tạo cụm.",
+            'Ví dụ: thidua init --code C7 --name "Cụm thi đua số 7".',
+        )
     if code and (" " in code.strip() or len(code.strip()) > 20):
         raise UsageError(f"Mã cụm “{code}” không hợp lệ.", "Dùng mã ngắn viết liền, ví dụ C7.")
     engine = get_engine(db, create=True)
@@ -34,13 +37,19 @@ def init_database(db: str | None, code: str | None, name: str | None, province: 
         if code:
             code = code.strip().upper()
             existing = conn.execute(select(table).where(table.c.code == code)).first()
-            values = {"name": clean(name), "province": clean(province),
-                      "organiser": clean(organiser)}
+            values = {
+                "name": clean(name),
+                "province": clean(province),
+                "organiser": clean(organiser),
+            }
             if existing is None:
                 conn.execute(table.insert().values(code=code, **values))
                 created = True
             else:
-                conn.execute(table.update().where(table.c.code == code).values(
-                    **{k: v for k, v in values.items() if v}))
+                conn.execute(
+                    table.update()
+                    .where(table.c.code == code)
+                    .values(**{k: v for k, v in values.items() if v})
+                )
     engine.dispose()
     return InitResult(database_url(db), code, created)

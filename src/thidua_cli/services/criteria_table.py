@@ -49,9 +49,7 @@ def shape_table(
             if parent is None:
                 parent = section
         inherited = by_code[parent].kind if parent in by_code else "base"
-        item = ShapedCriterion(
-            code, title, parent, section, max_points, kind or inherited, order
-        )
+        item = ShapedCriterion(code, title, parent, section, max_points, kind or inherited, order)
         shaped.append(item)
         by_code[code] = item
     children: dict[str, list[ShapedCriterion]] = {}

@@ -7,7 +7,12 @@ from pathlib import Path
 from ..errors import ThiduaError
 from ..resources import sample_data_dir
 
-DEMO_CLUSTER = ("C7", "Cụm thi đua số 7", "Thanh Hóa", "Hội đồng Thi đua - Khen thưởng tỉnh Thanh Hóa")
+DEMO_CLUSTER = (
+    "C7",
+    "Cụm thi đua số 7",
+    "Thanh Hóa",
+    "Hội đồng Thi đua - Khen thưởng tỉnh Thanh Hóa",
+)
 
 
 def run_demo(directory: Path) -> None:

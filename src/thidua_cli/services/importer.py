@@ -30,8 +30,15 @@ LAYER_LABELS = {"self": "tự chấm", "peer": "chấm chéo", "agreed": "thốn
 PERIOD_LABELS = {"H1": "6 tháng đầu năm", "FY": "cả năm"}
 # Kinds whose records others depend on are checked and written first.
 KIND_ORDER = [
-    "rules", "members", "criteria", "leadership", "scores", "wide_scores", "self_form",
-    "votes", "commendations",
+    "rules",
+    "members",
+    "criteria",
+    "leadership",
+    "scores",
+    "wide_scores",
+    "self_form",
+    "votes",
+    "commendations",
 ]
 
 
@@ -85,7 +92,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
             result.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
+                if p.is_file()
+                and p.suffix.lower() in WORKBOOK_SUFFIXES
                 and not p.name.startswith(("~$", "."))
             )
         else:
@@ -171,9 +179,15 @@ def _plan_sheets(
             message = f"{where}: không nhận ra loại bảng (không thấy dòng tiêu đề cột quen thuộc), bỏ qua."
         if options.kind:
             batch.errors.append(
-                RowError(workbook.display, sheet.name, None, None, "",
-                         message.split(": ", 1)[1].replace(", bỏ qua.", "."),
-                         f"Kiểm tra tiêu đề các cột của loại “{options.kind}” (xem `thidua template`).")
+                RowError(
+                    workbook.display,
+                    sheet.name,
+                    None,
+                    None,
+                    "",
+                    message.split(": ", 1)[1].replace(", bỏ qua.", "."),
+                    f"Kiểm tra tiêu đề các cột của loại “{options.kind}” (xem `thidua template`).",
+                )
             )
         else:
             report.skipped.append(message)
@@ -230,7 +244,8 @@ def _load_state(conn: Connection, cluster: ClusterInfo) -> _State:
         criteria[r.year][r.code] = dict(r._mapping)
     lt = m.Leadership.__table__
     leadership = {
-        r.year: dict(r._mapping) for r in conn.execute(select(lt).where(lt.c.cluster_id == cluster.id))
+        r.year: dict(r._mapping)
+        for r in conn.execute(select(lt).where(lt.c.cluster_id == cluster.id))
     }
     vt = m.Vote.__table__
     votes = {
@@ -268,26 +283,56 @@ class _Checker:
         self.new_tables: dict[int, list[ShapedCriterion]] = {}
         self.unit_rows: dict[str, dict[str, Any]] = {}
         self.years: set[int] = set()
+        self.bonus_cap_c = 1000
 
-    def error(self, ref: SheetRef, row: int | None, column: str | None, value: object,
-              message: str, hint: str = "") -> None:
-        self.errors.append(RowError(ref.file, ref.sheet, row, column, "" if value is None else str(value),
-                                    message, hint))
+    def error(
+        self,
+        ref: SheetRef,
+        row: int | None,
+        column: str | None,
+        value: object,
+        message: str,
+        hint: str = "",
+    ) -> None:
+        self.errors.append(
+            RowError(
+                ref.file, ref.sheet, row, column, "" if value is None else str(value), message, hint
+            )
+        )
 
-    def unit(self, ref: SheetRef, row: int, column: str | None, text: str, year: int | None,
-             role: str = "Đơn vị", require_member: bool = True) -> str | None:
+    def unit(
+        self,
+        ref: SheetRef,
+        row: int,
+        column: str | None,
+        text: str,
+        year: int | None,
+        role: str = "Đơn vị",
+        require_member: bool = True,
+    ) -> str | None:
         code = self.index.lookup(text)
         if code is None:
-            self.error(ref, row, column, text, f"{role} “{text}” không có trong danh sách đơn vị.",
-                       self.index.hint(text))
+            self.error(
+                ref,
+                row,
+                column,
+                text,
+                f"{role} “{text}” không có trong danh sách đơn vị.",
+                self.index.hint(text),
+            )
             return None
         if require_member and year is not None:
             year_members = self.members.get(year)
             if year_members is not None and code not in year_members:
-                self.error(ref, row, column, text,
-                           f"{self.index.names.get(code, code)} ({code}) không là thành viên của cụm "
-                           f"năm {year}.",
-                           f"Thêm đơn vị vào danh sách thành viên năm {year}, hoặc sửa lại đơn vị.")
+                self.error(
+                    ref,
+                    row,
+                    column,
+                    text,
+                    f"{self.index.names.get(code, code)} ({code}) không là thành viên của cụm "
+                    f"năm {year}.",
+                    f"Thêm đơn vị vào danh sách thành viên năm {year}, hoặc sửa lại đơn vị.",
+                )
                 return None
         return code
 
@@ -299,10 +344,15 @@ class _Checker:
             key = (rec.year, rec.code)
             if key in seen:
                 first = seen[key]
-                self.error(rec.ref, rec.row, rec.ref.letter("unit_code"), rec.code,
-                           f"Đơn vị {rec.code} năm {rec.year} bị khai hai lần "
-                           f"(lần đầu ở {first[0].sheet} dòng {first[1]}).",
-                           "Xóa một trong hai dòng.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("unit_code"),
+                    rec.code,
+                    f"Đơn vị {rec.code} năm {rec.year} bị khai hai lần "
+                    f"(lần đầu ở {first[0].sheet} dòng {first[1]}).",
+                    "Xóa một trong hai dòng.",
+                )
                 continue
             seen[key] = (rec.ref, rec.row)
             self.members.setdefault(rec.year, {})[rec.code] = rec.rotation_order
@@ -311,16 +361,20 @@ class _Checker:
                 latest[rec.code] = rec
         for code, rec in latest.items():
             old = self.state.units.get(code)
-            aliases = list(dict.fromkeys(
-                [*(old["aliases"].split("\n") if old and old["aliases"] else []), *rec.aliases]
-            ))
+            aliases = list(
+                dict.fromkeys(
+                    [*(old["aliases"].split("\n") if old and old["aliases"] else []), *rec.aliases]
+                )
+            )
             names = {r.name for r in self.batch.members if r.code == code and r.name != rec.name}
             if old and old["name"] != rec.name:
                 names.add(old["name"])
             aliases.extend(n for n in sorted(names) if n not in aliases)
             self.unit_rows[code] = {
-                "code": code, "name": rec.name, "short_name": rec.short_name or (old or {}).get(
-                    "short_name", ""), "aliases": "\n".join(a for a in aliases if a),
+                "code": code,
+                "name": rec.name,
+                "short_name": rec.short_name or (old or {}).get("short_name", ""),
+                "aliases": "\n".join(a for a in aliases if a),
             }
 
     # -- criteria
@@ -334,10 +388,15 @@ class _Checker:
             for rec in recs:
                 if rec.code in seen:
                     first = seen[rec.code]
-                    self.error(rec.ref, rec.row, rec.ref.letter("criterion"), rec.code,
-                               f"Mã tiêu chí {rec.code} năm {year} xuất hiện hai lần "
-                               f"(lần đầu ở {first.ref.sheet} dòng {first.row}).",
-                               "Mỗi mã tiêu chí chỉ được dùng một lần trong bảng của một năm.")
+                    self.error(
+                        rec.ref,
+                        rec.row,
+                        rec.ref.letter("criterion"),
+                        rec.code,
+                        f"Mã tiêu chí {rec.code} năm {year} xuất hiện hai lần "
+                        f"(lần đầu ở {first.ref.sheet} dòng {first.row}).",
+                        "Mỗi mã tiêu chí chỉ được dùng một lần trong bảng của một năm.",
+                    )
                     continue
                 seen[rec.code] = rec
                 rows.append((rec.code, rec.title, rec.max_points, rec.kind))
@@ -345,13 +404,20 @@ class _Checker:
             ordered = list(seen.values())
             for position, message in warnings:
                 rec = ordered[position]
-                self.report.warnings.append(f"{rec.ref.file} › {rec.ref.sheet} dòng {rec.row}: {message}")
+                self.report.warnings.append(
+                    f"{rec.ref.file} › {rec.ref.sheet} dòng {rec.row}: {message}"
+                )
             for item in shaped:
                 if not item.is_group and item.kind != "veto" and item.max_points is None:
                     rec = seen[item.code]
-                    self.error(rec.ref, rec.row, rec.ref.letter("max_points"), "",
-                               f"Tiêu chí {item.code} thiếu điểm tối đa.",
-                               "Ghi điểm tối đa của tiêu chí (để trống chỉ với tiêu chí điểm liệt).")
+                    self.error(
+                        rec.ref,
+                        rec.row,
+                        rec.ref.letter("max_points"),
+                        "",
+                        f"Tiêu chí {item.code} thiếu điểm tối đa.",
+                        "Ghi điểm tối đa của tiêu chí (để trống chỉ với tiêu chí điểm liệt).",
+                    )
             self.new_tables[year] = shaped
             self.criteria[year] = {c.code: c for c in shaped}
             self.years.add(year)
@@ -359,7 +425,8 @@ class _Checker:
             if missing:
                 self.report.warnings.append(
                     f"Bảng tiêu chí năm {year} mới nhập không còn các mã: "
-                    + ", ".join(sorted(missing)) + " (vẫn giữ trong CSDL cùng điểm đã chấm)."
+                    + ", ".join(sorted(missing))
+                    + " (vẫn giữ trong CSDL cùng điểm đã chấm)."
                 )
                 for code in missing:
                     self.criteria[year][code] = self.state.criteria[year][code]
@@ -407,20 +474,29 @@ class _Checker:
                     unit_code = self.index.lookup(unit_text)
                     code_cache[unit_text] = unit_code
                 if unit_code is None:
-                    self.error(ref, rec.row if ref.kind != "wide_scores" else _header_row(ref),
-                               rec.unit_col, unit_text,
-                               f"Đơn vị “{unit_text}” không có trong danh sách đơn vị.",
-                               self.index.hint(unit_text))
+                    self.error(
+                        ref,
+                        rec.row if ref.kind != "wide_scores" else _header_row(ref),
+                        rec.unit_col,
+                        unit_text,
+                        f"Đơn vị “{unit_text}” không có trong danh sách đơn vị.",
+                        self.index.hint(unit_text),
+                    )
                     continue
             year_members = self.members.get(rec.year)
             if year_members is None or unit_code not in year_members:
                 key = (unit_code, rec.year, id(ref))
                 if key not in member_errors:
                     member_errors.add(key)
-                    self.error(ref, rec.row, rec.unit_col, unit_text or unit_code,
-                               f"{self.index.names.get(unit_code, unit_code)} ({unit_code}) không là "
-                               f"thành viên của cụm năm {rec.year}.",
-                               f"Nhập danh sách thành viên năm {rec.year} trước, hoặc sửa lại đơn vị.")
+                    self.error(
+                        ref,
+                        rec.row,
+                        rec.unit_col,
+                        unit_text or unit_code,
+                        f"{self.index.names.get(unit_code, unit_code)} ({unit_code}) không là "
+                        f"thành viên của cụm năm {rec.year}.",
+                        f"Nhập danh sách thành viên năm {rec.year} trước, hoặc sửa lại đơn vị.",
+                    )
                 continue
             info = self.criterion(rec.year, rec.criterion)
             if info is None:
@@ -428,18 +504,32 @@ class _Checker:
                     hint = f"Chưa có bảng tiêu chí năm {rec.year}: nhập bảng tiêu chí trước."
                 else:
                     other = [y for y, table in self.criteria.items() if rec.criterion in table]
-                    hint = (f"Mã này có trong bảng tiêu chí năm {', '.join(map(str, sorted(other)))}"
-                            f", không có trong năm {rec.year}." if other
-                            else "Kiểm tra lại mã tiêu chí theo bảng tiêu chí của năm.")
-                self.error(ref, rec.row, ref.letter("criterion"), rec.criterion,
-                           f"Không có tiêu chí {rec.criterion} trong bảng tiêu chí năm {rec.year}.", hint)
+                    hint = (
+                        f"Mã này có trong bảng tiêu chí năm {', '.join(map(str, sorted(other)))}"
+                        f", không có trong năm {rec.year}."
+                        if other
+                        else "Kiểm tra lại mã tiêu chí theo bảng tiêu chí của năm."
+                    )
+                self.error(
+                    ref,
+                    rec.row,
+                    ref.letter("criterion"),
+                    rec.criterion,
+                    f"Không có tiêu chí {rec.criterion} trong bảng tiêu chí năm {rec.year}.",
+                    hint,
+                )
                 continue
             kind, max_points, is_group = info
             points_c = rec.points_c
             if rec.mark and kind != "veto":
-                self.error(ref, rec.row, rec.points_col, "x",
-                           f"Tiêu chí {rec.criterion} không phải điểm liệt, không nhận dấu x / có.",
-                           "Nhập số điểm.")
+                self.error(
+                    ref,
+                    rec.row,
+                    rec.points_col,
+                    "x",
+                    f"Tiêu chí {rec.criterion} không phải điểm liệt, không nhận dấu x / có.",
+                    "Nhập số điểm.",
+                )
                 continue
             if is_group:
                 group_values[(id(ref), rec.unit, rec.layer, rec.year, rec.criterion)] = points_c
@@ -447,15 +537,25 @@ class _Checker:
             if kind == "deduction" and points_c < 0:
                 points_c = -points_c
             if points_c < 0:
-                self.error(ref, rec.row, rec.points_col, format_number(Decimal(points_c) / 100),
-                           "Điểm không được âm.",
-                           "Nhập điểm từ 0 đến điểm tối đa (điểm trừ ghi ở tiêu chí loại Trừ).")
+                self.error(
+                    ref,
+                    rec.row,
+                    rec.points_col,
+                    format_number(Decimal(points_c) / 100),
+                    "Điểm không được âm.",
+                    "Nhập điểm từ 0 đến điểm tối đa (điểm trừ ghi ở tiêu chí loại Trừ).",
+                )
                 continue
             if kind != "veto" and max_points is not None and points_c > max_points * 100:
-                self.error(ref, rec.row, rec.points_col, format_number(Decimal(points_c) / 100),
-                           f"Điểm {format_number(Decimal(points_c) / 100)} vượt điểm tối đa "
-                           f"{format_number(max_points)} của tiêu chí {rec.criterion}.",
-                           f"Nhập điểm từ 0 đến {format_number(max_points)}.")
+                self.error(
+                    ref,
+                    rec.row,
+                    rec.points_col,
+                    format_number(Decimal(points_c) / 100),
+                    f"Điểm {format_number(Decimal(points_c) / 100)} vượt điểm tối đa "
+                    f"{format_number(max_points)} của tiêu chí {rec.criterion}.",
+                    f"Nhập điểm từ 0 đến {format_number(max_points)}.",
+                )
                 continue
             if kind == "veto":
                 points_c = 100 if points_c > 0 else 0
@@ -463,37 +563,52 @@ class _Checker:
             if rec.layer == "peer":
                 scorer_code = self.index.lookup(rec.scorer)
                 if scorer_code is None:
-                    self.error(ref, rec.row, ref.letter("scorer"), rec.scorer,
-                               f"Đơn vị chấm “{rec.scorer}” không có trong danh sách đơn vị.",
-                               self.index.hint(rec.scorer))
+                    self.error(
+                        ref,
+                        rec.row,
+                        ref.letter("scorer"),
+                        rec.scorer,
+                        f"Đơn vị chấm “{rec.scorer}” không có trong danh sách đơn vị.",
+                        self.index.hint(rec.scorer),
+                    )
                     continue
                 if scorer_code == unit_code:
-                    self.error(ref, rec.row, ref.letter("scorer"), rec.scorer,
-                               "Đơn vị không chấm chéo chính mình.",
-                               "Điểm của chính đơn vị ghi ở cột Tự chấm.")
+                    self.error(
+                        ref,
+                        rec.row,
+                        ref.letter("scorer"),
+                        rec.scorer,
+                        "Đơn vị không chấm chéo chính mình.",
+                        "Điểm của chính đơn vị ghi ở cột Tự chấm.",
+                    )
                     continue
                 scorer = scorer_code
             key = (rec.year, rec.period, unit_code, rec.criterion, rec.layer, scorer)
             if key in seen:
                 first_ref, first_row = seen[key]
-                self.error(ref, rec.row, rec.points_col, format_number(Decimal(points_c) / 100),
-                           f"Điểm {LAYER_LABELS[rec.layer]} của {unit_code}, tiêu chí {rec.criterion}, "
-                           f"năm {rec.year} ({PERIOD_LABELS[rec.period]}) có hai lần: ở đây và ở "
-                           f"{first_ref.file} › {first_ref.sheet} dòng {first_row}.",
-                           "Giữ lại một dòng, xóa dòng kia.")
+                self.error(
+                    ref,
+                    rec.row,
+                    rec.points_col,
+                    format_number(Decimal(points_c) / 100),
+                    f"Điểm {LAYER_LABELS[rec.layer]} của {unit_code}, tiêu chí {rec.criterion}, "
+                    f"năm {rec.year} ({PERIOD_LABELS[rec.period]}) có hai lần: ở đây và ở "
+                    f"{first_ref.file} › {first_ref.sheet} dòng {first_row}.",
+                    "Giữ lại một dòng, xóa dòng kia.",
+                )
                 continue
             seen[key] = (ref, rec.row)
-            leaf_sums[(id(ref), rec.unit, rec.layer, rec.year, "")] += (
-                -points_c if kind == "deduction" else (0 if kind == "veto" else points_c)
-            )
+            if kind != "veto":
+                leaf_sums[(id(ref), rec.unit, rec.layer, rec.year, "#" + kind)] += points_c
             self._add_to_parents(children, leaf_sums, ref, rec, points_c, kind)
             accepted.append((*key, points_c, rec.note, ref))
         self._check_group_values(group_values, leaf_sums)
-        self._check_totals(leaf_sums)
+        self._check_totals(leaf_sums, self.bonus_cap_c)
         return accepted
 
-    def _add_to_parents(self, children: dict, sums: dict, ref: SheetRef, rec: ScoreRow,
-                        points_c: int, kind: str) -> None:
+    def _add_to_parents(
+        self, children: dict, sums: dict, ref: SheetRef, rec: ScoreRow, points_c: int, kind: str
+    ) -> None:
         table = self.criteria.get(rec.year, {})
         parent_of = children.setdefault(rec.year, {})
         code = rec.criterion
@@ -501,7 +616,9 @@ class _Checker:
             if code not in parent_of:
                 item = table.get(code)
                 parent_of[code] = (
-                    item.parent if isinstance(item, ShapedCriterion) else (item or {}).get("parent_code")
+                    item.parent
+                    if isinstance(item, ShapedCriterion)
+                    else (item or {}).get("parent_code")
                 )
             code = parent_of[code]
             if not code:
@@ -520,12 +637,25 @@ class _Checker:
                     "chỉ lấy điểm các tiêu chí con."
                 )
 
-    def _check_totals(self, sums: dict) -> None:
+    def _check_totals(self, sums: dict, bonus_cap_c: int) -> None:
+        """A total row may be the plain sum, or base + bonus (capped or not) - deductions."""
         for total in self.batch.totals:
             ref = total.ref
             years = {r.year for r in self.batch.scores if r.ref is ref} or {0}
-            computed = sum(sums.get((id(ref), total.unit, total.layer, y, ""), 0) for y in years)
-            if computed != total.points_c:
+
+            def part(kind: str, ref: SheetRef = ref, total: Any = total) -> int:
+                return sum(
+                    sums.get((id(ref), total.unit, total.layer, y, "#" + kind), 0) for y in years
+                )
+
+            base, bonus, deduction = part("base"), part("bonus"), part("deduction")
+            computed = base + bonus - deduction
+            accepted = {
+                computed,
+                base + min(bonus, bonus_cap_c) - deduction,
+                base + bonus + deduction,
+            }
+            if total.points_c not in accepted:
                 self.report.warnings.append(
                     f"{ref.file} › {ref.sheet} dòng {total.row}, cột {total.col}: dòng tổng ghi "
                     f"{format_number(Decimal(total.points_c) / 100)}, tổng các dòng là "
@@ -536,14 +666,25 @@ class _Checker:
         ref = rec.ref
         text = rec.unit
         if not text:
-            self.error(ref, None, None, "",
-                       "Bảng tự chấm không ghi tên đơn vị.",
-                       "Thêm dòng “Đơn vị: <tên đơn vị>” ở phần tiêu đề, hoặc dùng --unit.")
+            self.error(
+                ref,
+                None,
+                None,
+                "",
+                "Bảng tự chấm không ghi tên đơn vị.",
+                "Thêm dòng “Đơn vị: <tên đơn vị>” ở phần tiêu đề, hoặc dùng --unit.",
+            )
             return None
         code = self.index.lookup(text)
         if code is None:
-            self.error(ref, None, None, text, f"Đơn vị “{text}” (ở dòng tiêu đề) không có trong "
-                       "danh sách đơn vị.", self.index.hint(text))
+            self.error(
+                ref,
+                None,
+                None,
+                text,
+                f"Đơn vị “{text}” (ở dòng tiêu đề) không có trong danh sách đơn vị.",
+                self.index.hint(text),
+            )
         return code
 
     # -- leadership
@@ -552,23 +693,38 @@ class _Checker:
         seen: dict[int, Any] = {}
         for rec in self.batch.leadership:
             if rec.year in seen:
-                self.error(rec.ref, rec.row, rec.ref.letter("year"), rec.year,
-                           f"Năm {rec.year} có hai dòng trưởng cụm (dòng {seen[rec.year].row} và dòng "
-                           f"{rec.row}).", "Giữ lại một dòng.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("year"),
+                    rec.year,
+                    f"Năm {rec.year} có hai dòng trưởng cụm (dòng {seen[rec.year].row} và dòng "
+                    f"{rec.row}).",
+                    "Giữ lại một dòng.",
+                )
                 continue
             seen[rec.year] = rec
-            head = self.unit(rec.ref, rec.row, rec.ref.letter("head"), rec.head, rec.year, "Trưởng cụm")
+            head = self.unit(
+                rec.ref, rec.row, rec.ref.letter("head"), rec.head, rec.year, "Trưởng cụm"
+            )
             deputy = None
             if rec.deputy:
-                deputy = self.unit(rec.ref, rec.row, rec.ref.letter("deputy"), rec.deputy, rec.year,
-                                   "Phó cụm")
+                deputy = self.unit(
+                    rec.ref, rec.row, rec.ref.letter("deputy"), rec.deputy, rec.year, "Phó cụm"
+                )
                 if deputy is None:
                     continue
             if head is None:
                 continue
             if head == deputy:
-                self.error(rec.ref, rec.row, rec.ref.letter("deputy"), rec.deputy,
-                           "Trưởng cụm và phó cụm không được là một đơn vị.", "Sửa lại phó cụm.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("deputy"),
+                    rec.deputy,
+                    "Trưởng cụm và phó cụm không được là một đơn vị.",
+                    "Sửa lại phó cụm.",
+                )
                 continue
             self.years.add(rec.year)
             rows.append({"year": rec.year, "head": head, "deputy": deputy, "ref": rec.ref})
@@ -579,20 +735,39 @@ class _Checker:
         rows = []
         seen: dict[tuple, Any] = {}
         for rec in self.batch.votes:
-            code = self.unit(rec.ref, rec.row, rec.ref.letter("unit_code") or rec.ref.letter("unit_name"),
-                             rec.unit, rec.year)
+            code = self.unit(
+                rec.ref,
+                rec.row,
+                rec.ref.letter("unit_code") or rec.ref.letter("unit_name"),
+                rec.unit,
+                rec.year,
+            )
             if code is None:
                 continue
             key = (rec.year, rec.purpose, code)
             if key in seen:
-                self.error(rec.ref, rec.row, rec.ref.letter("purpose"), rec.purpose,
-                           f"Kết quả bỏ phiếu này của {code} năm {rec.year} đã có ở dòng {seen[key].row}.",
-                           "Giữ lại một dòng.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("purpose"),
+                    rec.purpose,
+                    f"Kết quả bỏ phiếu này của {code} năm {rec.year} đã có ở dòng {seen[key].row}.",
+                    "Giữ lại một dòng.",
+                )
                 continue
             seen[key] = rec
             self.years.add(rec.year)
-            rows.append({"year": rec.year, "purpose": rec.purpose, "unit": code, "yes": rec.yes,
-                         "members": rec.members, "present": rec.present, "ref": rec.ref})
+            rows.append(
+                {
+                    "year": rec.year,
+                    "purpose": rec.purpose,
+                    "unit": code,
+                    "yes": rec.yes,
+                    "members": rec.members,
+                    "present": rec.present,
+                    "ref": rec.ref,
+                }
+            )
         return rows
 
     # -- commendations
@@ -606,10 +781,15 @@ class _Checker:
                 continue
             key = (rec.year, rec.period, fold(rec.recipient), fold(rec.award), code)
             if key in seen:
-                self.error(rec.ref, rec.row, rec.ref.letter("person") or rec.ref.letter("collective"),
-                           rec.recipient,
-                           f"“{rec.recipient}” ({code}) đã có cùng hình thức khen thưởng ở dòng "
-                           f"{seen[key].row}.", "Xóa dòng trùng.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("person") or rec.ref.letter("collective"),
+                    rec.recipient,
+                    f"“{rec.recipient}” ({code}) đã có cùng hình thức khen thưởng ở dòng "
+                    f"{seen[key].row}.",
+                    "Xóa dòng trùng.",
+                )
                 continue
             seen[key] = rec
             is_leader = rec.is_leader
@@ -620,14 +800,26 @@ class _Checker:
                 inferred += 1 if leader_inferred else 0
             ethnicity = rec.ethnicity
             self.years.add(rec.year)
-            rows.append({
-                "year": rec.year, "period": rec.period, "recipient": rec.recipient, "award": rec.award,
-                "kind": rec.kind, "unit": code, "position": rec.position, "is_leader": is_leader,
-                "leader_inferred": leader_inferred, "gender": rec.gender, "ethnicity": ethnicity,
-                "ethnic_minority": bool(ethnicity) and fold(ethnicity) != "kinh",
-                "title": rec.title, "decision_no": rec.decision_no,
-                "decision_date": rec.decision_date, "ref": rec.ref,
-            })
+            rows.append(
+                {
+                    "year": rec.year,
+                    "period": rec.period,
+                    "recipient": rec.recipient,
+                    "award": rec.award,
+                    "kind": rec.kind,
+                    "unit": code,
+                    "position": rec.position,
+                    "is_leader": is_leader,
+                    "leader_inferred": leader_inferred,
+                    "gender": rec.gender,
+                    "ethnicity": ethnicity,
+                    "ethnic_minority": bool(ethnicity) and fold(ethnicity) != "kinh",
+                    "title": rec.title,
+                    "decision_no": rec.decision_no,
+                    "decision_date": rec.decision_date,
+                    "ref": rec.ref,
+                }
+            )
         if inferred:
             self.report.notes.append(
                 f"Đã suy ra lãnh đạo / không lãnh đạo từ cột Chức vụ cho {inferred} người "
@@ -645,15 +837,28 @@ class _Checker:
             try:
                 parse_rule_value(key, rec.value)
             except RuleError as problem:
-                self.error(rec.ref, rec.row, rec.ref.letter("value") if key else rec.ref.letter("key"),
-                           rec.value, str(problem), "Sửa giá trị theo hướng dẫn ở `thidua rules`.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("value") if key else rec.ref.letter("key"),
+                    rec.value,
+                    str(problem),
+                    "Sửa giá trị theo hướng dẫn ở `thidua rules`.",
+                )
                 continue
             if rec.from_year is None:
-                self.error(rec.ref, rec.row, rec.ref.letter("from_year"), "",
-                           "Không rõ quy chế áp dụng từ năm nào.",
-                           "Thêm cột “Từ năm”, ghi năm ở dòng tiêu đề hoặc dùng --year.")
+                self.error(
+                    rec.ref,
+                    rec.row,
+                    rec.ref.letter("from_year"),
+                    "",
+                    "Không rõ quy chế áp dụng từ năm nào.",
+                    "Thêm cột “Từ năm”, ghi năm ở dòng tiêu đề hoặc dùng --year.",
+                )
                 continue
-            rows.append({"key": key, "from_year": rec.from_year, "value": rec.value, "ref": rec.ref})
+            rows.append(
+                {"key": key, "from_year": rec.from_year, "value": rec.value, "ref": rec.ref}
+            )
         return rows
 
 
@@ -679,17 +884,26 @@ def _diff(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     return "updated" if any(old.get(k) != v for k, v in new.items()) else "unchanged"
 
 
-def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
-               progress: Callable[[str], None] | None = None) -> ImportReport:
+def run_import(
+    engine: Engine,
+    paths: list[Path],
+    options: ImportOptions,
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
     """Check every file, then write all or nothing. Returns the report; errors inside it mean
     nothing was written."""
     report = ImportReport(dry_run=options.dry_run)
     files = expand_paths(paths)
     if not files:
-        raise ThiduaError("Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx.")
+        raise ThiduaError(
+            "Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx."
+        )
     parse_options = ParseOptions(
-        year=options.year, period="H1" if options.half else None, unit=options.unit,
-        layer=options.layer, kind=options.kind,
+        year=options.year,
+        period="H1" if options.half else None,
+        unit=options.unit,
+        layer=options.layer,
+        kind=options.kind,
     )
     batch = ParsedBatch()
     workbooks: list[Workbook] = []
@@ -705,8 +919,12 @@ def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
         state = _load_state(conn, cluster)
     index = UnitIndex(province=cluster.province)
     for code, row in state.units.items():
-        index.add(code, row["name"], row["short_name"],
-                  row["aliases"].split("\n") if row["aliases"] else [])
+        index.add(
+            code,
+            row["name"],
+            row["short_name"],
+            row["aliases"].split("\n") if row["aliases"] else [],
+        )
 
     planned = _plan_sheets(workbooks, options, index, report, batch, parse_options)
     planned.sort(key=lambda p: KIND_ORDER.index(p.layout.kind))
@@ -723,7 +941,8 @@ def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
         if item.layout.ignored:
             report.notes.append(
                 f"{item.ref.file} › {item.ref.sheet}: bỏ qua các cột không dùng: "
-                + ", ".join(f"“{h}”" for h in item.layout.ignored) + "."
+                + ", ".join(f"“{h}”" for h in item.layout.ignored)
+                + "."
             )
         if item.ref.skipped_totals:
             report.notes.append(
@@ -745,11 +964,17 @@ def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
 
     locked = sorted(checker.years & state.locked)
     if locked and not options.force:
-        batch.errors.append(RowError(
-            ", ".join(sorted({r.file for r in batch.sheets})), "", None, None, "",
-            f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận thêm dữ liệu.",
-            "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
-        ))
+        batch.errors.append(
+            RowError(
+                ", ".join(sorted({r.file for r in batch.sheets})),
+                "",
+                None,
+                None,
+                "",
+                f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận thêm dữ liệu.",
+                "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
+            )
+        )
     report.errors = batch.errors
     report.notes.extend(batch.notes)
     if report.errors:
@@ -764,7 +989,10 @@ def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
     with engine.begin() as conn:
         counter = _Counter(summaries)
         _write_units(conn, checker, state, batch, counter)
-        unit_ids = {r.code: r.id for r in conn.execute(select(m.Unit.__table__.c.code, m.Unit.__table__.c.id))}
+        unit_ids = {
+            r.code: r.id
+            for r in conn.execute(select(m.Unit.__table__.c.code, m.Unit.__table__.c.id))
+        }
         _write_members(conn, cluster, batch, state, unit_ids, counter)
         _write_rules(conn, cluster, rules, state, counter)
         _write_criteria(conn, cluster, checker, state, counter)
@@ -775,26 +1003,45 @@ def run_import(engine: Engine, paths: list[Path], options: ImportOptions,
         _write_commendations(conn, cluster, commendations, unit_ids, counter)
         now = datetime.now(UTC)
         if options.force and locked:
-            conn.execute(m.AuditEvent.__table__.insert(), [
-                {"cluster_id": cluster.id, "year": y, "action": "forced_import",
-                 "detail": ", ".join(sorted({s.file for s in report.sheets})), "at": now}
-                for y in locked
-            ])
-        conn.execute(m.ImportRecord.__table__.insert(), [
-            {"cluster_id": cluster.id, "file_name": ref.file, "sha256": ref.sha256, "sheet": ref.sheet,
-             "kind": ref.kind, "rows_new": summaries[id(ref)].new,
-             "rows_updated": summaries[id(ref)].updated,
-             "rows_unchanged": summaries[id(ref)].unchanged, "forced": bool(options.force and locked),
-             "at": now}
-            for ref in batch.sheets
-        ])
+            conn.execute(
+                m.AuditEvent.__table__.insert(),
+                [
+                    {
+                        "cluster_id": cluster.id,
+                        "year": y,
+                        "action": "forced_import",
+                        "detail": ", ".join(sorted({s.file for s in report.sheets})),
+                        "at": now,
+                    }
+                    for y in locked
+                ],
+            )
+        conn.execute(
+            m.ImportRecord.__table__.insert(),
+            [
+                {
+                    "cluster_id": cluster.id,
+                    "file_name": ref.file,
+                    "sha256": ref.sha256,
+                    "sheet": ref.sheet,
+                    "kind": ref.kind,
+                    "rows_new": summaries[id(ref)].new,
+                    "rows_updated": summaries[id(ref)].updated,
+                    "rows_unchanged": summaries[id(ref)].unchanged,
+                    "forced": bool(options.force and locked),
+                    "at": now,
+                }
+                for ref in batch.sheets
+            ],
+        )
         if options.dry_run:
             conn.rollback()
     return report
 
 
-def _check_scale(checker: _Checker, state: _State, rules: list[dict[str, Any]],
-                 report: ImportReport) -> None:
+def _check_scale(
+    checker: _Checker, state: _State, rules: list[dict[str, Any]], report: ImportReport
+) -> None:
     from ..scoring.rules import build_rules
 
     overrides = [(k, y, r["value"], r.get("source", "")) for (k, y), r in state.rules.items()]
@@ -812,8 +1059,9 @@ def _check_scale(checker: _Checker, state: _State, rules: list[dict[str, Any]],
             )
 
 
-def _write_units(conn: Connection, checker: _Checker, state: _State, batch: ParsedBatch,
-                 counter: _Counter) -> None:
+def _write_units(
+    conn: Connection, checker: _Checker, state: _State, batch: ParsedBatch, counter: _Counter
+) -> None:
     from sqlalchemy import update
 
     from ..store.models import Unit
@@ -828,8 +1076,14 @@ def _write_units(conn: Connection, checker: _Checker, state: _State, batch: Pars
             conn.execute(update(table).where(table.c.code == code).values(**row))
 
 
-def _write_members(conn: Connection, cluster: ClusterInfo, batch: ParsedBatch, state: _State,
-                   unit_ids: dict[str, int], counter: _Counter) -> None:
+def _write_members(
+    conn: Connection,
+    cluster: ClusterInfo,
+    batch: ParsedBatch,
+    state: _State,
+    unit_ids: dict[str, int],
+    counter: _Counter,
+) -> None:
     from sqlalchemy import and_, update
 
     from ..store.models import Membership
@@ -840,13 +1094,24 @@ def _write_members(conn: Connection, cluster: ClusterInfo, batch: ParsedBatch, s
         new = {"rotation_order": rec.rotation_order}
         unit_row = checker_unit_changed(state, rec)
         if rec.code not in old_year:
-            conn.execute(table.insert().values(cluster_id=cluster.id, year=rec.year,
-                                               unit_id=unit_ids[rec.code], **new))
+            conn.execute(
+                table.insert().values(
+                    cluster_id=cluster.id, year=rec.year, unit_id=unit_ids[rec.code], **new
+                )
+            )
             counter.add(rec.ref, "new")
         elif old_year[rec.code] != rec.rotation_order or unit_row:
-            conn.execute(update(table).where(and_(
-                table.c.cluster_id == cluster.id, table.c.year == rec.year,
-                table.c.unit_id == unit_ids[rec.code])).values(**new))
+            conn.execute(
+                update(table)
+                .where(
+                    and_(
+                        table.c.cluster_id == cluster.id,
+                        table.c.year == rec.year,
+                        table.c.unit_id == unit_ids[rec.code],
+                    )
+                )
+                .values(**new)
+            )
             counter.add(rec.ref, "updated")
         else:
             counter.add(rec.ref, "unchanged")
@@ -854,12 +1119,18 @@ def _write_members(conn: Connection, cluster: ClusterInfo, batch: ParsedBatch, s
 
 def checker_unit_changed(state: _State, rec: Any) -> bool:
     old = state.units.get(rec.code)
-    return old is not None and (old["name"] != rec.name or (
-        rec.short_name and old["short_name"] != rec.short_name))
+    return old is not None and (
+        old["name"] != rec.name or (rec.short_name and old["short_name"] != rec.short_name)
+    )
 
 
-def _write_rules(conn: Connection, cluster: ClusterInfo, rules: list[dict[str, Any]], state: _State,
-                 counter: _Counter) -> None:
+def _write_rules(
+    conn: Connection,
+    cluster: ClusterInfo,
+    rules: list[dict[str, Any]],
+    state: _State,
+    counter: _Counter,
+) -> None:
     from sqlalchemy import and_, update
 
     from ..store.models import RuleSetting
@@ -870,21 +1141,36 @@ def _write_rules(conn: Connection, cluster: ClusterInfo, rules: list[dict[str, A
         source = f"sheet Quy chế ({ref.file})"
         old = state.rules.get((row["key"], row["from_year"]))
         if old is None:
-            conn.execute(table.insert().values(cluster_id=cluster.id, key=row["key"],
-                                               from_year=row["from_year"], value=row["value"],
-                                               source=source))
+            conn.execute(
+                table.insert().values(
+                    cluster_id=cluster.id,
+                    key=row["key"],
+                    from_year=row["from_year"],
+                    value=row["value"],
+                    source=source,
+                )
+            )
             counter.add(ref, "new")
         elif old["value"] != row["value"]:
-            conn.execute(update(table).where(and_(
-                table.c.cluster_id == cluster.id, table.c.key == row["key"],
-                table.c.from_year == row["from_year"])).values(value=row["value"], source=source))
+            conn.execute(
+                update(table)
+                .where(
+                    and_(
+                        table.c.cluster_id == cluster.id,
+                        table.c.key == row["key"],
+                        table.c.from_year == row["from_year"],
+                    )
+                )
+                .values(value=row["value"], source=source)
+            )
             counter.add(ref, "updated")
         else:
             counter.add(ref, "unchanged")
 
 
-def _write_criteria(conn: Connection, cluster: ClusterInfo, checker: _Checker, state: _State,
-                    counter: _Counter) -> None:
+def _write_criteria(
+    conn: Connection, cluster: ClusterInfo, checker: _Checker, state: _State, counter: _Counter
+) -> None:
     from sqlalchemy import update
 
     from ..store.models import Criterion
@@ -897,20 +1183,27 @@ def _write_criteria(conn: Connection, cluster: ClusterInfo, checker: _Checker, s
         for item in shaped:
             rec = by_code[(year, item.code)]
             new = {
-                "title": item.title, "parent_code": item.parent, "section": item.section,
+                "title": item.title,
+                "parent_code": item.parent,
+                "section": item.section,
                 "max_c": int(item.max_points * 100) if item.max_points is not None else None,
-                "kind": item.kind, "order": item.order,
+                "kind": item.kind,
+                "order": item.order,
             }
             old = state.criteria.get(year, {}).get(item.code)
             outcome = _diff(old, new)
             if outcome == "new":
-                conn.execute(table.insert().values(cluster_id=cluster.id, year=year, code=item.code, **new))
+                conn.execute(
+                    table.insert().values(cluster_id=cluster.id, year=year, code=item.code, **new)
+                )
             elif outcome == "updated":
                 conn.execute(update(table).where(table.c.id == old["id"]).values(**new))  # type: ignore[index]
             counter.add(rec.ref, outcome)
 
 
-def _criterion_ids(conn: Connection, cluster: ClusterInfo, years: set[int]) -> dict[tuple[int, str], int]:
+def _criterion_ids(
+    conn: Connection, cluster: ClusterInfo, years: set[int]
+) -> dict[tuple[int, str], int]:
     from sqlalchemy import select
 
     from ..store.models import Criterion
@@ -918,21 +1211,32 @@ def _criterion_ids(conn: Connection, cluster: ClusterInfo, years: set[int]) -> d
     table = Criterion.__table__
     if not years:
         return {}
-    rows = conn.execute(select(table.c.year, table.c.code, table.c.id).where(
-        table.c.cluster_id == cluster.id, table.c.year.in_(sorted(years))))
+    rows = conn.execute(
+        select(table.c.year, table.c.code, table.c.id).where(
+            table.c.cluster_id == cluster.id, table.c.year.in_(sorted(years))
+        )
+    )
     return {(r.year, r.code): r.id for r in rows}
 
 
-def _write_leadership(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, Any]],
-                      state: _State, unit_ids: dict[str, int], counter: _Counter) -> None:
+def _write_leadership(
+    conn: Connection,
+    cluster: ClusterInfo,
+    rows: list[dict[str, Any]],
+    state: _State,
+    unit_ids: dict[str, int],
+    counter: _Counter,
+) -> None:
     from sqlalchemy import and_, update
 
     from ..store.models import Leadership
 
     table = Leadership.__table__
     for row in rows:
-        new = {"head_unit_id": unit_ids[row["head"]],
-               "deputy_unit_id": unit_ids[row["deputy"]] if row["deputy"] else None}
+        new = {
+            "head_unit_id": unit_ids[row["head"]],
+            "deputy_unit_id": unit_ids[row["deputy"]] if row["deputy"] else None,
+        }
         old = state.leadership.get(row["year"])
         if old is not None and old["how"] == "elected":
             # a result recorded with `rotation set` is the conference's decision; keep it
@@ -940,17 +1244,28 @@ def _write_leadership(conn: Connection, cluster: ClusterInfo, rows: list[dict[st
         else:
             outcome = _diff(old, {**new, "how": "imported"})
         if outcome == "new":
-            conn.execute(table.insert().values(cluster_id=cluster.id, year=row["year"], how="imported",
-                                               **new))
+            conn.execute(
+                table.insert().values(
+                    cluster_id=cluster.id, year=row["year"], how="imported", **new
+                )
+            )
         elif outcome == "updated":
-            conn.execute(update(table).where(and_(table.c.cluster_id == cluster.id,
-                                                  table.c.year == row["year"])).values(**new))
+            conn.execute(
+                update(table)
+                .where(and_(table.c.cluster_id == cluster.id, table.c.year == row["year"]))
+                .values(**new)
+            )
         counter.add(row["ref"], outcome)
 
 
-def _write_scores(conn: Connection, cluster: ClusterInfo, scores: list[tuple],
-                  unit_ids: dict[str, int], crit_ids: dict[tuple[int, str], int],
-                  counter: _Counter) -> None:
+def _write_scores(
+    conn: Connection,
+    cluster: ClusterInfo,
+    scores: list[tuple],
+    unit_ids: dict[str, int],
+    crit_ids: dict[tuple[int, str], int],
+    counter: _Counter,
+) -> None:
     """Scores go through the raw DBAPI cursor: one executemany per statement, no ORM objects."""
     if not scores:
         return
@@ -989,12 +1304,16 @@ def _write_scores(conn: Connection, cluster: ClusterInfo, scores: list[tuple],
         cursor.executemany(
             "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, scorer, "
             f"points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})",
-            [_params(style, row) for row in inserts] if style not in ("qmark", "format") else inserts,
+            [_params(style, row) for row in inserts]
+            if style not in ("qmark", "format")
+            else inserts,
         )
     if updates:
         cursor.executemany(
             f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE id = {mark(3)}",
-            [_params(style, row) for row in updates] if style not in ("qmark", "format") else updates,
+            [_params(style, row) for row in updates]
+            if style not in ("qmark", "format")
+            else updates,
         )
     cursor.close()
 
@@ -1015,8 +1334,14 @@ def _params(paramstyle: str, values: tuple) -> Any:
     return values
 
 
-def _write_votes(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, Any]], state: _State,
-                 unit_ids: dict[str, int], counter: _Counter) -> None:
+def _write_votes(
+    conn: Connection,
+    cluster: ClusterInfo,
+    rows: list[dict[str, Any]],
+    state: _State,
+    unit_ids: dict[str, int],
+    counter: _Counter,
+) -> None:
     from sqlalchemy import and_, update
 
     from ..store.models import Vote
@@ -1028,17 +1353,38 @@ def _write_votes(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, An
         outcome = _diff(old, new)
         unit_id = unit_ids[row["unit"]]
         if outcome == "new":
-            conn.execute(table.insert().values(cluster_id=cluster.id, year=row["year"],
-                                               purpose=row["purpose"], unit_id=unit_id, **new))
+            conn.execute(
+                table.insert().values(
+                    cluster_id=cluster.id,
+                    year=row["year"],
+                    purpose=row["purpose"],
+                    unit_id=unit_id,
+                    **new,
+                )
+            )
         elif outcome == "updated":
-            conn.execute(update(table).where(and_(
-                table.c.cluster_id == cluster.id, table.c.year == row["year"],
-                table.c.purpose == row["purpose"], table.c.unit_id == unit_id)).values(**new))
+            conn.execute(
+                update(table)
+                .where(
+                    and_(
+                        table.c.cluster_id == cluster.id,
+                        table.c.year == row["year"],
+                        table.c.purpose == row["purpose"],
+                        table.c.unit_id == unit_id,
+                    )
+                )
+                .values(**new)
+            )
         counter.add(row["ref"], outcome)
 
 
-def _write_commendations(conn: Connection, cluster: ClusterInfo, rows: list[dict[str, Any]],
-                         unit_ids: dict[str, int], counter: _Counter) -> None:
+def _write_commendations(
+    conn: Connection,
+    cluster: ClusterInfo,
+    rows: list[dict[str, Any]],
+    unit_ids: dict[str, int],
+    counter: _Counter,
+) -> None:
     from sqlalchemy import select, update
 
     from ..store.models import Commendation
@@ -1049,11 +1395,22 @@ def _write_commendations(conn: Connection, cluster: ClusterInfo, rows: list[dict
     years = sorted({r["year"] for r in rows})
     existing = {
         (r.year, r.period, r.recipient, r.award, r.unit_id): dict(r._mapping)
-        for r in conn.execute(select(table).where(table.c.cluster_id == cluster.id,
-                                                  table.c.year.in_(years)))
+        for r in conn.execute(
+            select(table).where(table.c.cluster_id == cluster.id, table.c.year.in_(years))
+        )
     }
-    fields = ("kind", "position", "is_leader", "leader_inferred", "gender", "ethnicity",
-              "ethnic_minority", "title", "decision_no", "decision_date")
+    fields = (
+        "kind",
+        "position",
+        "is_leader",
+        "leader_inferred",
+        "gender",
+        "ethnicity",
+        "ethnic_minority",
+        "title",
+        "decision_no",
+        "decision_date",
+    )
     for row in rows:
         unit_id = unit_ids[row["unit"]]
         key = (row["year"], row["period"], row["recipient"], row["award"], unit_id)
@@ -1061,9 +1418,17 @@ def _write_commendations(conn: Connection, cluster: ClusterInfo, rows: list[dict
         old = existing.get(key)
         outcome = _diff(old, new)
         if outcome == "new":
-            conn.execute(table.insert().values(
-                cluster_id=cluster.id, year=row["year"], period=row["period"],
-                recipient=row["recipient"], award=row["award"], unit_id=unit_id, **new))
+            conn.execute(
+                table.insert().values(
+                    cluster_id=cluster.id,
+                    year=row["year"],
+                    period=row["period"],
+                    recipient=row["recipient"],
+                    award=row["award"],
+                    unit_id=unit_id,
+                    **new,
+                )
+            )
         elif outcome == "updated":
             conn.execute(update(table).where(table.c.id == old["id"]).values(**new))  # type: ignore[index]
         counter.add(row["ref"], outcome)

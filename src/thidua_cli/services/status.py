@@ -68,22 +68,38 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
         if year is None:
             year = latest_year(conn, cid)
             if year is None:
-                raise ThiduaError(f"Cụm {cluster.code} chưa có dữ liệu năm nào.",
-                                  "Nhập danh sách đơn vị và bảng tiêu chí bằng `thidua import`.")
+                raise ThiduaError(
+                    f"Cụm {cluster.code} chưa có dữ liệu năm nào.",
+                    "Nhập danh sách đơn vị và bảng tiêu chí bằng `thidua import`.",
+                )
         unit = m.Unit.__table__
         mem = m.Membership.__table__
-        names = {r.id: (r.code, r.name) for r in conn.execute(select(unit.c.id, unit.c.code, unit.c.name))}
+        names = {
+            r.id: (r.code, r.name)
+            for r in conn.execute(select(unit.c.id, unit.c.code, unit.c.name))
+        }
         years = sorted(
-            {r[0] for r in conn.execute(select(mem.c.year).where(mem.c.cluster_id == cid).distinct())}
+            {
+                r[0]
+                for r in conn.execute(select(mem.c.year).where(mem.c.cluster_id == cid).distinct())
+            }
         )
         members = conn.execute(
-            select(mem.c.unit_id, mem.c.rotation_order).where(mem.c.cluster_id == cid, mem.c.year == year)
+            select(mem.c.unit_id, mem.c.rotation_order).where(
+                mem.c.cluster_id == cid, mem.c.year == year
+            )
         ).all()
-        lead = conn.execute(select(m.Leadership.__table__).where(
-            m.Leadership.__table__.c.cluster_id == cid, m.Leadership.__table__.c.year == year)).first()
+        lead = conn.execute(
+            select(m.Leadership.__table__).where(
+                m.Leadership.__table__.c.cluster_id == cid, m.Leadership.__table__.c.year == year
+            )
+        ).first()
         crit = m.Criterion.__table__
-        criteria = conn.execute(select(crit.c.id, crit.c.code, crit.c.parent_code, crit.c.kind, crit.c.max_c).where(
-            crit.c.cluster_id == cid, crit.c.year == year)).all()
+        criteria = conn.execute(
+            select(crit.c.id, crit.c.code, crit.c.parent_code, crit.c.kind, crit.c.max_c).where(
+                crit.c.cluster_id == cid, crit.c.year == year
+            )
+        ).all()
         parents = {c.parent_code for c in criteria if c.parent_code}
         leaves = [c for c in criteria if c.code not in parents]
         base_max = sum(c.max_c or 0 for c in leaves if c.kind == "base")
@@ -91,25 +107,57 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
         # completeness is judged on base leaves: bonus and deduction rows are often empty
         base_leaf_ids = [c.id for c in leaves if c.kind == "base"]
         counts = conn.execute(
-            select(score.c.unit_id, score.c.period, score.c.layer,
-                   func.count(func.distinct(score.c.criterion_id)))
-            .where(score.c.cluster_id == cid, score.c.year == year,
-                   score.c.criterion_id.in_(base_leaf_ids))
+            select(
+                score.c.unit_id,
+                score.c.period,
+                score.c.layer,
+                func.count(func.distinct(score.c.criterion_id)),
+            )
+            .where(
+                score.c.cluster_id == cid,
+                score.c.year == year,
+                score.c.criterion_id.in_(base_leaf_ids),
+            )
             .group_by(score.c.unit_id, score.c.period, score.c.layer)
         ).all()
         com = m.Commendation.__table__
-        com_counts = Counter(dict(conn.execute(
-            select(com.c.unit_id, func.count()).where(com.c.cluster_id == cid, com.c.year == year)
-            .group_by(com.c.unit_id)).all()))
+        com_counts = Counter(
+            dict(
+                conn.execute(
+                    select(com.c.unit_id, func.count())
+                    .where(com.c.cluster_id == cid, com.c.year == year)
+                    .group_by(com.c.unit_id)
+                ).all()
+            )
+        )
         res = m.Result.__table__
-        ranked = conn.execute(select(func.count()).select_from(res).where(
-            res.c.cluster_id == cid, res.c.year == year, res.c.period == "FY")).scalar() or 0
+        ranked = (
+            conn.execute(
+                select(func.count())
+                .select_from(res)
+                .where(res.c.cluster_id == cid, res.c.year == year, res.c.period == "FY")
+            ).scalar()
+            or 0
+        )
         lock = m.YearLock.__table__
-        finalized = conn.execute(select(func.count()).select_from(lock).where(
-            lock.c.cluster_id == cid, lock.c.year == year)).scalar() or 0
+        finalized = (
+            conn.execute(
+                select(func.count())
+                .select_from(lock)
+                .where(lock.c.cluster_id == cid, lock.c.year == year)
+            ).scalar()
+            or 0
+        )
 
-    units = [UnitStatus(names[r.unit_id][0], names[r.unit_id][1], r.rotation_order,
-                        commendations=com_counts.get(r.unit_id, 0)) for r in members]
+    units = [
+        UnitStatus(
+            names[r.unit_id][0],
+            names[r.unit_id][1],
+            r.rotation_order,
+            commendations=com_counts.get(r.unit_id, 0),
+        )
+        for r in members
+    ]
     by_id = {names[r.unit_id][0]: u for r, u in zip(members, units, strict=True)}
     for unit_id, period, layer, n in counts:
         status = by_id.get(names[unit_id][0])
@@ -126,11 +174,19 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
                 status.fy_agreed = n
     units.sort(key=lambda u: (u.order if u.order is not None else 10**6, u.code))
     report = StatusReport(
-        cluster.code, cluster.name, year, years,
+        cluster.code,
+        cluster.name,
+        year,
+        years,
         names[lead.head_unit_id][1] if lead and lead.head_unit_id else None,
         names[lead.deputy_unit_id][1] if lead and lead.deputy_unit_id else None,
-        sum(1 for c in leaves if c.kind == "base"), len(parents), format_number(base_max / 100), units,
-        sum(com_counts.values()), bool(ranked), bool(finalized),
+        sum(1 for c in leaves if c.kind == "base"),
+        len(parents),
+        format_number(base_max / 100),
+        units,
+        sum(com_counts.values()),
+        bool(ranked),
+        bool(finalized),
     )
     report.missing = _missing(report)
     return report

@@ -55,7 +55,9 @@ class UnitIndex:
     names: dict[str, str] = field(default_factory=dict)  # code -> display name
     ambiguous: set[str] = field(default_factory=set)
 
-    def add(self, code: str, name: str, short_name: str = "", aliases: list[str] | None = None) -> None:
+    def add(
+        self, code: str, name: str, short_name: str = "", aliases: list[str] | None = None
+    ) -> None:
         self.by_code[fold(code)] = code
         self.names[code] = name
         for text in [name, short_name, *(aliases or [])]:

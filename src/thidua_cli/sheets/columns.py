@@ -44,28 +44,59 @@ def _c(field: str, label: str, *aliases: str) -> Column:
 
 YEAR = _c("year", "Năm", "year", "năm đánh giá", "năm thi đua")
 PERIOD = _c("period", "Kỳ", "period", "kỳ đánh giá", "kỳ báo cáo", "giai đoạn")
-UNIT_CODE = _c("unit_code", "Mã đơn vị", "mã đv", "unit_code", "mã", "ký hiệu", "mã đơn vị được chấm")
+UNIT_CODE = _c(
+    "unit_code", "Mã đơn vị", "mã đv", "unit_code", "mã", "ký hiệu", "mã đơn vị được chấm"
+)
 UNIT_NAME = _c(
-    "unit_name", "Tên đơn vị", "đơn vị", "unit_name", "unit", "đơn vị được chấm", "tên đơn vị được chấm"
+    "unit_name",
+    "Tên đơn vị",
+    "đơn vị",
+    "unit_name",
+    "unit",
+    "đơn vị được chấm",
+    "tên đơn vị được chấm",
 )
 CRITERION = _c(
     "criterion", "Mã tiêu chí", "mã tc", "criterion_code", "criterion", "mã số tiêu chí", "số hiệu"
 )
 TITLE = _c(
-    "title", "Nội dung", "nội dung tiêu chí", "tiêu chí", "tên tiêu chí", "title",
-    "nội dung chấm điểm", "nội dung tiêu chí chấm điểm", "tiêu chí chấm điểm",
+    "title",
+    "Nội dung",
+    "nội dung tiêu chí",
+    "tiêu chí",
+    "tên tiêu chí",
+    "title",
+    "nội dung chấm điểm",
+    "nội dung tiêu chí chấm điểm",
+    "tiêu chí chấm điểm",
 )
 MAX = _c(
-    "max_points", "Điểm tối đa", "điểm chuẩn", "tối đa", "max_points", "thang điểm", "điểm tối đa",
-    "điểm quy định", "điểm tối đa được chấm",
+    "max_points",
+    "Điểm tối đa",
+    "điểm chuẩn",
+    "tối đa",
+    "max_points",
+    "thang điểm",
+    "điểm tối đa",
+    "điểm quy định",
+    "điểm tối đa được chấm",
 )
 NOTE = _c("note", "Ghi chú", "note", "ghi chú")
-SELF = _c("self", "Tự chấm", "điểm tự chấm", "self", "tự chấm điểm", "đơn vị tự chấm", "điểm tự chấm")
+SELF = _c(
+    "self", "Tự chấm", "điểm tự chấm", "self", "tự chấm điểm", "đơn vị tự chấm", "điểm tự chấm"
+)
 PEER = _c("peer", "Chấm chéo", "điểm chấm chéo", "peer", "chấm chéo")
 SCORER = _c("scorer", "Đơn vị chấm", "scorer", "đơn vị chấm chéo", "mã đơn vị chấm")
 AGREED = _c(
-    "agreed", "Thống nhất", "điểm thống nhất", "agreed", "cụm thống nhất", "điểm cụm thống nhất",
-    "điểm thẩm định", "thẩm định", "điểm thống nhất của cụm",
+    "agreed",
+    "Thống nhất",
+    "điểm thống nhất",
+    "agreed",
+    "cụm thống nhất",
+    "điểm cụm thống nhất",
+    "điểm thẩm định",
+    "thẩm định",
+    "điểm thống nhất của cụm",
 )
 
 KINDS: dict[str, KindSpec] = {
@@ -148,26 +179,52 @@ KINDS: dict[str, KindSpec] = {
         "danh sách khen thưởng",
         (
             _c(
-                "person", "Họ và tên", "họ tên", "tên cá nhân", "recipient",
-                "tên tập thể cá nhân hộ gia đình", "tên cá nhân tập thể",
+                "person",
+                "Họ và tên",
+                "họ tên",
+                "tên cá nhân",
+                "recipient",
+                "tên tập thể cá nhân hộ gia đình",
+                "tên cá nhân tập thể",
             ),
             _c("collective", "Tên tập thể", "tên đơn vị tập thể", "tập thể"),
             _c(
-                "kind", "Loại", "loại khen thưởng", "phân loại khen thưởng", "kind",
-                "đối tượng", "cá nhân tập thể",
+                "kind",
+                "Loại",
+                "loại khen thưởng",
+                "phân loại khen thưởng",
+                "kind",
+                "đối tượng",
+                "cá nhân tập thể",
             ),
             _c("gender", "Giới tính", "gender", "nam nữ"),
             _c("ethnicity", "Dân tộc", "ethnicity"),
             _c("position", "Chức vụ", "chức vụ chức danh", "position", "chức danh"),
-            _c("is_leader", "Lãnh đạo quản lý", "lãnh đạo", "là lãnh đạo", "is_leader",
-               "lãnh đạo quản lý x"),
             _c(
-                "unit", "Đơn vị", "đơn vị công tác", "tên đơn vị tập thể công tác", "tên đơn vị",
-                "tên đơn vị công tác", "unit", "cơ quan đơn vị",
+                "is_leader",
+                "Lãnh đạo quản lý",
+                "lãnh đạo",
+                "là lãnh đạo",
+                "is_leader",
+                "lãnh đạo quản lý x",
             ),
             _c(
-                "award", "Hình thức khen thưởng", "hình thức", "award",
-                "danh hiệu thi đua hình thức khen thưởng", "mã hình thức khen thưởng",
+                "unit",
+                "Đơn vị",
+                "đơn vị công tác",
+                "tên đơn vị tập thể công tác",
+                "tên đơn vị",
+                "tên đơn vị công tác",
+                "unit",
+                "cơ quan đơn vị",
+            ),
+            _c(
+                "award",
+                "Hình thức khen thưởng",
+                "hình thức",
+                "award",
+                "danh hiệu thi đua hình thức khen thưởng",
+                "mã hình thức khen thưởng",
             ),
             _c("title", "Danh hiệu", "danh hiệu thi đua", "mã danh hiệu thi đua", "title"),
             _c("decision_no", "Số quyết định", "số qđ", "decision_no", "quyết định số"),
@@ -196,14 +253,27 @@ ALWAYS_IGNORED = {fold(h) for h in ("STT", "TT", "Số TT", "Số thứ tự", "
 KIND_ALIASES = {
     fold(k): v
     for k, v in {
-        "members": "members", "thành viên": "members", "đơn vị": "members",
-        "criteria": "criteria", "tiêu chí": "criteria",
-        "scores": "scores", "chấm điểm": "scores",
-        "wide_scores": "wide_scores", "wide": "wide_scores", "tổng hợp điểm": "wide_scores",
-        "self_form": "self_form", "tự chấm": "self_form", "bảng tự chấm": "self_form",
-        "votes": "votes", "bỏ phiếu": "votes",
-        "leadership": "leadership", "trưởng cụm": "leadership", "luân phiên": "leadership",
-        "commendations": "commendations", "khen thưởng": "commendations",
-        "rules": "rules", "quy chế": "rules",
+        "members": "members",
+        "thành viên": "members",
+        "đơn vị": "members",
+        "criteria": "criteria",
+        "tiêu chí": "criteria",
+        "scores": "scores",
+        "chấm điểm": "scores",
+        "wide_scores": "wide_scores",
+        "wide": "wide_scores",
+        "tổng hợp điểm": "wide_scores",
+        "self_form": "self_form",
+        "tự chấm": "self_form",
+        "bảng tự chấm": "self_form",
+        "votes": "votes",
+        "bỏ phiếu": "votes",
+        "leadership": "leadership",
+        "trưởng cụm": "leadership",
+        "luân phiên": "leadership",
+        "commendations": "commendations",
+        "khen thưởng": "commendations",
+        "rules": "rules",
+        "quy chế": "rules",
     }.items()
 }

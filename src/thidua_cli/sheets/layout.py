@@ -157,23 +157,21 @@ def detect_layout(
                     unit_columns = _wide_unit_columns(unmatched, shown, unit_lookup)
                     if not unit_columns:
                         continue
-                missing = [
-                    group for group in spec.required if not any(f in fields for f in group)
-                ]
-                score = len(fields) * 10 + len(spec.required) + len(unit_columns)
+                missing = [group for group in spec.required if not any(f in fields for f in group)]
+                score = len(fields) * 10 + len(spec.required) + 5 * len(unit_columns)
                 if missing:
                     if len(fields) >= 2 and score > near_score:
                         near_score = score
-                        near = NearMiss(
-                            spec.kind, [spec.label_of(g[0]) for g in missing], rows[0]
-                        )
+                        near = NearMiss(spec.kind, [spec.label_of(g[0]) for g in missing], rows[0])
                     continue
-                if best is not None and (score < best.score or (
-                    score == best.score and len(rows) >= len(best.header_rows)
-                )):
+                if best is not None and (
+                    score < best.score
+                    or (score == best.score and len(rows) >= len(best.header_rows))
+                ):
                     continue
                 ignored = [
-                    shown[c] for c in unmatched
+                    shown[c]
+                    for c in unmatched
                     if c not in unit_columns and fold(shown[c]) not in ALWAYS_IGNORED
                 ]
                 best = Layout(

@@ -57,30 +57,79 @@ class ParsedBatch:
 
 
 PERIODS = {
-    "H1": ("6 thang", "6 thang dau nam", "sau thang", "sau thang dau nam", "h1", "so ket",
-           "6t", "ky 1", "nua dau nam"),
+    "H1": (
+        "6 thang",
+        "6 thang dau nam",
+        "sau thang",
+        "sau thang dau nam",
+        "h1",
+        "so ket",
+        "6t",
+        "ky 1",
+        "nua dau nam",
+    ),
     "FY": ("ca nam", "nam", "fy", "tong ket", "12 thang", "mot nam"),
 }
 _PERIOD_KEYS = {key: period for period, keys in PERIODS.items() for key in keys}
 CRITERION_KINDS = {
-    "chuan": "base", "co ban": "base", "base": "base", "diem chuan": "base",
-    "thuong": "bonus", "diem thuong": "bonus", "bonus": "bonus", "cong": "bonus",
-    "tru": "deduction", "diem tru": "deduction", "deduction": "deduction",
-    "liet": "veto", "diem liet": "veto", "veto": "veto",
+    "chuan": "base",
+    "co ban": "base",
+    "base": "base",
+    "diem chuan": "base",
+    "thuong": "bonus",
+    "diem thuong": "bonus",
+    "bonus": "bonus",
+    "cong": "bonus",
+    "tru": "deduction",
+    "diem tru": "deduction",
+    "deduction": "deduction",
+    "liet": "veto",
+    "diem liet": "veto",
+    "veto": "veto",
 }
 VOTE_PURPOSES = {
-    "dan dau": "lead", "don vi dan dau": "lead", "lead": "lead",
-    "co thi dua": "flag", "co": "flag", "co thi dua cap tinh": "flag", "flag": "flag",
-    "bang khen": "bang_khen", "bang_khen": "bang_khen",
-    "truong cum": "head", "truong khoi": "head", "head": "head",
-    "pho cum": "deputy", "pho khoi": "deputy", "deputy": "deputy",
+    "dan dau": "lead",
+    "don vi dan dau": "lead",
+    "lead": "lead",
+    "co thi dua": "flag",
+    "co": "flag",
+    "co thi dua cap tinh": "flag",
+    "flag": "flag",
+    "bang khen": "bang_khen",
+    "bang_khen": "bang_khen",
+    "truong cum": "head",
+    "truong khoi": "head",
+    "head": "head",
+    "pho cum": "deputy",
+    "pho khoi": "deputy",
+    "deputy": "deputy",
 }
 TOTAL_WORDS = ("cong", "tong cong", "tong so", "tong", "tong diem", "cong diem", "tong so diem")
 LEADER_POSITIONS = (
-    "chu tich", "pho chu tich", "giam doc", "pho giam doc", "tong giam doc", "truong ", "pho truong",
-    "bi thu", "pho bi thu", "chanh van phong", "pho chanh van phong", "chanh ", "pho chanh",
-    "tong bien tap", "pho tong bien tap", "thu truong", "pho ban", "cuc truong", "vu truong",
-    "vien truong", "hieu truong", "pho hieu truong", "chu nhiem", "pho chu nhiem",
+    "chu tich",
+    "pho chu tich",
+    "giam doc",
+    "pho giam doc",
+    "tong giam doc",
+    "truong ",
+    "pho truong",
+    "bi thu",
+    "pho bi thu",
+    "chanh van phong",
+    "pho chanh van phong",
+    "chanh ",
+    "pho chanh",
+    "tong bien tap",
+    "pho tong bien tap",
+    "thu truong",
+    "pho ban",
+    "cuc truong",
+    "vu truong",
+    "vien truong",
+    "hieu truong",
+    "pho hieu truong",
+    "chu nhiem",
+    "pho chu nhiem",
 )
 
 
@@ -94,7 +143,9 @@ class RowReader:
         self.errors = errors
         self.cols = layout.fields
 
-    def error(self, row: int, column: str | None, value: object, message: str, hint: str = "") -> None:
+    def error(
+        self, row: int, column: str | None, value: object, message: str, hint: str = ""
+    ) -> None:
         raw = "" if value is None else clean(value)
         self.errors.append(RowError(self.ref.file, self.ref.sheet, row, column, raw, message, hint))
 
@@ -107,7 +158,9 @@ class RowReader:
             marker = self.sheet.cell_marker(row, col)
             if marker == FORMULA_NO_VALUE:
                 self.error(
-                    row, column_letter(col), "(công thức)",
+                    row,
+                    column_letter(col),
+                    "(công thức)",
                     "Ô có công thức nhưng chưa có giá trị tính sẵn.",
                     "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.",
                 )
@@ -123,7 +176,9 @@ class RowReader:
         if isinstance(value, _ErrorCell):
             if required:
                 self.error(
-                    row, self.letter(name), value.code,
+                    row,
+                    self.letter(name),
+                    value.code,
                     f"Ô lỗi {value.code} ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
                     "Sửa công thức hoặc nhập giá trị trực tiếp.",
                 )
@@ -132,21 +187,30 @@ class RowReader:
         text = _cell_text(value)
         if required and not text:
             self.error(
-                row, self.letter(name), "",
+                row,
+                self.letter(name),
+                "",
                 f"Thiếu giá trị ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
                 "Điền giá trị vào ô này, hoặc xóa cả dòng nếu thừa.",
             )
             return None
         return text
 
-    def number(self, row: int, values: list[object], name: str, required: bool = False) -> Decimal | None:
+    def number(
+        self, row: int, values: list[object], name: str, required: bool = False
+    ) -> Decimal | None:
         value = self.raw(row, values, name)
         if value is _BAD:
             return None
         if isinstance(value, _ErrorCell):
             if required:
-                self.error(row, self.letter(name), value.code, f"Ô lỗi {value.code}.",
-                           "Sửa công thức hoặc nhập số trực tiếp.")
+                self.error(
+                    row,
+                    self.letter(name),
+                    value.code,
+                    f"Ô lỗi {value.code}.",
+                    "Sửa công thức hoặc nhập số trực tiếp.",
+                )
             return None
         try:
             number = parse_decimal(value)
@@ -155,13 +219,17 @@ class RowReader:
             return None
         if number is None and required:
             self.error(
-                row, self.letter(name), "",
+                row,
+                self.letter(name),
+                "",
                 f"Thiếu số ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
                 "Nhập một số.",
             )
         return number
 
-    def integer(self, row: int, values: list[object], name: str, required: bool = False) -> int | None:
+    def integer(
+        self, row: int, values: list[object], name: str, required: bool = False
+    ) -> int | None:
         number = self.number(row, values, name, required)
         if number is None:
             return None
@@ -178,8 +246,10 @@ class RowReader:
         for col in columns:
             if col < len(values):
                 value = values[col]
-                if value is not None and value != "" and not (
-                    isinstance(value, str) and not value.strip()
+                if (
+                    value is not None
+                    and value != ""
+                    and not (isinstance(value, str) and not value.strip())
                 ):
                     return False
                 if self.sheet.special and self.sheet.cell_marker(row, col) == FORMULA_NO_VALUE:
@@ -258,12 +328,19 @@ class SheetContext:
             year = reader.integer(row, values, "year")
             if year is not None:
                 if not 1990 <= year <= 2100:
-                    reader.error(row, reader.letter("year"), year, "Năm không hợp lệ.",
-                                 "Nhập năm có 4 chữ số, ví dụ 2023.")
+                    reader.error(
+                        row,
+                        reader.letter("year"),
+                        year,
+                        "Năm không hợp lệ.",
+                        "Nhập năm có 4 chữ số, ví dụ 2023.",
+                    )
                     return None
                 if self.options.year is not None and year != self.options.year:
                     reader.error(
-                        row, reader.letter("year"), year,
+                        row,
+                        reader.letter("year"),
+                        year,
                         f"Năm trong bảng ({year}) khác năm ở tùy chọn --year ({self.options.year}).",
                         "Bỏ tùy chọn --year hoặc sửa lại năm trong bảng.",
                     )
@@ -272,7 +349,9 @@ class SheetContext:
         year = self.sheet_year()
         if year is None:
             reader.error(
-                row, reader.letter("year"), "",
+                row,
+                reader.letter("year"),
+                "",
                 "Không xác định được năm.",
                 "Thêm cột Năm, ghi năm ở dòng tiêu đề (ví dụ “NĂM 2023”) hoặc dùng --year.",
             )
@@ -285,13 +364,22 @@ class SheetContext:
             if text:
                 period = parse_period(text)
                 if period is None:
-                    reader.error(row, reader.letter("period"), text, "Không hiểu kỳ đánh giá.",
-                                 "Ghi “6 tháng” hoặc “Cả năm”.")
+                    reader.error(
+                        row,
+                        reader.letter("period"),
+                        text,
+                        "Không hiểu kỳ đánh giá.",
+                        "Ghi “6 tháng” hoặc “Cả năm”.",
+                    )
                     return None
                 if self.options.period is not None and period != self.options.period:
-                    reader.error(row, reader.letter("period"), text,
-                                 "Kỳ trong bảng khác tùy chọn --half.",
-                                 "Bỏ tùy chọn --half hoặc sửa cột Kỳ.")
+                    reader.error(
+                        row,
+                        reader.letter("period"),
+                        text,
+                        "Kỳ trong bảng khác tùy chọn --half.",
+                        "Bỏ tùy chọn --half hoặc sửa cột Kỳ.",
+                    )
                     return None
                 return period
         if self.titles.period is not None:
@@ -305,14 +393,18 @@ def check_title_conflicts(
     ok = True
     if options.year is not None and titles.year is not None and options.year != titles.year:
         reader.error(
-            first_row, None, str(titles.year),
+            first_row,
+            None,
+            str(titles.year),
             f"Năm ở dòng tiêu đề ({titles.year}) khác năm ở tùy chọn --year ({options.year}).",
             "Bỏ tùy chọn --year hoặc sửa năm ở dòng tiêu đề.",
         )
         ok = False
     if options.period is not None and titles.period not in (None, options.period):
         reader.error(
-            first_row, None, "",
+            first_row,
+            None,
+            "",
             "Dòng tiêu đề ghi kỳ cả năm nhưng tùy chọn --half 1 chọn 6 tháng đầu năm.",
             "Bỏ tùy chọn --half hoặc sửa dòng tiêu đề.",
         )
@@ -340,7 +432,9 @@ def parse_sheet(
         handler(reader, context, row, values, batch)
 
 
-def _members(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _members(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     code = reader.text(row, values, "unit_code", required=True)
     name = reader.text(row, values, "unit_name", required=True)
     year = ctx.year(row, values)
@@ -348,39 +442,69 @@ def _members(reader: RowReader, ctx: SheetContext, row: int, values: list[object
     if code is None or name is None or year is None:
         return
     if " " in code or len(code) > 20:
-        reader.error(row, reader.letter("unit_code"), code, "Mã đơn vị không được có dấu cách.",
-                     "Dùng mã ngắn viết liền, ví dụ TD, HND.")
+        reader.error(
+            row,
+            reader.letter("unit_code"),
+            code,
+            "Mã đơn vị không được có dấu cách.",
+            "Dùng mã ngắn viết liền, ví dụ TD, HND.",
+        )
         return
     aliases_text = reader.text(row, values, "aliases") or ""
     aliases = [clean(a) for a in aliases_text.replace(";", "\n").replace("|", "\n").split("\n")]
     batch.members.append(
-        MemberRow(reader.ref, row, code.upper(), name, reader.text(row, values, "short_name") or "",
-                  year, order, [a for a in aliases if a])
+        MemberRow(
+            reader.ref,
+            row,
+            code.upper(),
+            name,
+            reader.text(row, values, "short_name") or "",
+            year,
+            order,
+            [a for a in aliases if a],
+        )
     )
 
 
-def _criteria(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _criteria(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     code = criterion_code(reader.raw(row, values, "criterion"))
     title = reader.text(row, values, "title") or ""
     if not code:
         if is_total_text(title):
             reader.ref.skipped_totals += 1
             return
-        reader.error(row, reader.letter("criterion"), "", "Thiếu mã tiêu chí.",
-                     "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) hoặc xóa dòng thừa.")
+        reader.error(
+            row,
+            reader.letter("criterion"),
+            "",
+            "Thiếu mã tiêu chí.",
+            "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) hoặc xóa dòng thừa.",
+        )
         return
     kind_text = reader.text(row, values, "kind") or ""
     kind = None
     if kind_text:
         kind = CRITERION_KINDS.get(fold(kind_text))
         if kind is None:
-            reader.error(row, reader.letter("kind"), kind_text, "Không hiểu loại tiêu chí.",
-                         "Ghi một trong: Chuẩn, Thưởng, Trừ, Liệt.")
+            reader.error(
+                row,
+                reader.letter("kind"),
+                kind_text,
+                "Không hiểu loại tiêu chí.",
+                "Ghi một trong: Chuẩn, Thưởng, Trừ, Liệt.",
+            )
             return
     max_points = reader.number(row, values, "max_points")
     if max_points is not None and max_points < 0:
-        reader.error(row, reader.letter("max_points"), max_points, "Điểm tối đa không được âm.",
-                     "Với tiêu chí trừ điểm, ghi số điểm trừ tối đa là số dương và Loại là Trừ.")
+        reader.error(
+            row,
+            reader.letter("max_points"),
+            max_points,
+            "Điểm tối đa không được âm.",
+            "Với tiêu chí trừ điểm, ghi số điểm trừ tối đa là số dương và Loại là Trừ.",
+        )
         return
     year = ctx.year(row, values)
     if year is None:
@@ -390,7 +514,9 @@ def _criteria(reader: RowReader, ctx: SheetContext, row: int, values: list[objec
     )
 
 
-def _points(reader: RowReader, row: int, values: list[object], name: str) -> tuple[int, bool] | None:
+def _points(
+    reader: RowReader, row: int, values: list[object], name: str
+) -> tuple[int, bool] | None:
     """Points in hundredths, and whether written as a mark (x / có), or None for no score."""
     value = reader.raw(row, values, name)
     if value is _BAD or value is None or isinstance(value, _ErrorCell):
@@ -419,7 +545,9 @@ def _points(reader: RowReader, row: int, values: list[object], name: str) -> tup
 _LAYER_FIELDS = (("self", "self"), ("peer", "peer"), ("agreed", "agreed"))
 
 
-def _scores(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _scores(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     raw_code = reader.raw(row, values, "criterion")
     code = criterion_code(raw_code) if raw_code is not _BAD else ""
     unit_field = "unit_code" if "unit_code" in reader.cols else "unit_name"
@@ -434,12 +562,22 @@ def _scores(reader: RowReader, ctx: SheetContext, row: int, values: list[object]
         ):
             reader.ref.skipped_totals += 1
             return
-        reader.error(row, reader.letter("criterion"), "", "Thiếu mã tiêu chí.",
-                     "Ghi mã tiêu chí của dòng điểm này.")
+        reader.error(
+            row,
+            reader.letter("criterion"),
+            "",
+            "Thiếu mã tiêu chí.",
+            "Ghi mã tiêu chí của dòng điểm này.",
+        )
         return
     if not unit:
-        reader.error(row, reader.letter(unit_field), "", "Thiếu đơn vị được chấm.",
-                     "Ghi mã đơn vị (ví dụ TD) hoặc tên đơn vị.")
+        reader.error(
+            row,
+            reader.letter(unit_field),
+            "",
+            "Thiếu đơn vị được chấm.",
+            "Ghi mã đơn vị (ví dụ TD) hoặc tên đơn vị.",
+        )
         return
     year = ctx.year(row, values)
     period = ctx.period(row, values)
@@ -456,14 +594,30 @@ def _scores(reader: RowReader, ctx: SheetContext, row: int, values: list[object]
         if layer == "peer":
             scorer = reader.text(row, values, "scorer") or ctx.titles.scorer or ""
             if not scorer:
-                reader.error(row, reader.letter("scorer") or reader.letter("peer"), "",
-                             "Điểm chấm chéo thiếu đơn vị chấm.",
-                             "Thêm cột “Đơn vị chấm” và ghi mã đơn vị chấm.")
+                reader.error(
+                    row,
+                    reader.letter("scorer") or reader.letter("peer"),
+                    "",
+                    "Điểm chấm chéo thiếu đơn vị chấm.",
+                    "Thêm cột “Đơn vị chấm” và ghi mã đơn vị chấm.",
+                )
                 continue
         batch.scores.append(
-            ScoreRow(reader.ref, row, year, period, unit, reader.letter(unit_field) or "", code,
-                     layer, scorer if layer == "peer" else "", points[0],
-                     reader.letter(name) or "", points[1], note)
+            ScoreRow(
+                reader.ref,
+                row,
+                year,
+                period,
+                unit,
+                reader.letter(unit_field) or "",
+                code,
+                layer,
+                scorer if layer == "peer" else "",
+                points[0],
+                reader.letter(name) or "",
+                points[1],
+                note,
+            )
         )
 
 
@@ -499,20 +653,36 @@ def _form_rows(
                     number = None
                 if number is not None:
                     batch.totals.append(
-                        TotalRow(reader.ref, row, unit_text, layer, to_hundredths_safe(number),
-                                 column_letter(col))
+                        TotalRow(
+                            reader.ref,
+                            row,
+                            unit_text or unit,
+                            layer,
+                            to_hundredths_safe(number),
+                            column_letter(col),
+                        )
                     )
             return
         if not code and not title:
             return
         if not code:
-            reader.error(row, reader.letter("criterion"), "", "Thiếu mã tiêu chí.",
-                         "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) ở cột Mã tiêu chí.")
+            reader.error(
+                row,
+                reader.letter("criterion"),
+                "",
+                "Thiếu mã tiêu chí.",
+                "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) ở cột Mã tiêu chí.",
+            )
             return
     year = ctx.sheet_year()
     if year is None:
-        reader.error(row, None, "", "Không xác định được năm của bảng.",
-                     "Ghi năm ở dòng tiêu đề (ví dụ “NĂM 2023”) hoặc dùng --year.")
+        reader.error(
+            row,
+            None,
+            "",
+            "Không xác định được năm của bảng.",
+            "Ghi năm ở dòng tiêu đề (ví dụ “NĂM 2023”) hoặc dùng --year.",
+        )
         return
     period = ctx.titles.period or ctx.options.period or "FY"
     note = reader.text(row, values, "note") or ""
@@ -521,9 +691,13 @@ def _form_rows(
         if value == "" and reader.sheet.special:
             marker = reader.sheet.cell_marker(row, col)
             if marker == FORMULA_NO_VALUE:
-                reader.error(row, column_letter(col), "(công thức)",
-                             "Ô có công thức nhưng chưa có giá trị tính sẵn.",
-                             "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.")
+                reader.error(
+                    row,
+                    column_letter(col),
+                    "(công thức)",
+                    "Ô có công thức nhưng chưa có giá trị tính sẵn.",
+                    "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.",
+                )
                 continue
             if marker:
                 continue
@@ -531,9 +705,21 @@ def _form_rows(
         if points is None:
             continue
         batch.scores.append(
-            ScoreRow(reader.ref, row, year, period, unit_text or unit,
-                     reader.ref.unit_letters.get(unit_text, ""), code, layer, "", points[0],
-                     column_letter(col), points[1], note)
+            ScoreRow(
+                reader.ref,
+                row,
+                year,
+                period,
+                unit_text or unit,
+                reader.ref.unit_letters.get(unit_text, ""),
+                code,
+                layer,
+                "",
+                points[0],
+                column_letter(col),
+                points[1],
+                note,
+            )
         )
 
 
@@ -565,7 +751,9 @@ def _points_value(reader: RowReader, row: int, col: int, value: object) -> tuple
         return None
 
 
-def _self_form(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _self_form(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     unit = ctx.options.unit or ctx.titles.unit or ""
     columns = [("self", "", reader.cols["self"])]
     if "agreed" in reader.cols:
@@ -573,13 +761,17 @@ def _self_form(reader: RowReader, ctx: SheetContext, row: int, values: list[obje
     _form_rows(reader, ctx, row, values, batch, unit, columns)
 
 
-def _wide(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _wide(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     layer = ctx.titles.layer or ctx.options.layer or "agreed"
     columns = [(layer, text, col) for col, text in reader.layout.unit_columns.items()]
     _form_rows(reader, ctx, row, values, batch, "", columns)
 
 
-def _votes(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _votes(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     purpose_text = reader.text(row, values, "purpose", required=True)
     unit_field = "unit_code" if "unit_code" in reader.cols else "unit_name"
     unit = reader.text(row, values, unit_field, required=True)
@@ -591,28 +783,48 @@ def _votes(reader: RowReader, ctx: SheetContext, row: int, values: list[object],
         return
     purpose = VOTE_PURPOSES.get(fold(purpose_text))
     if purpose is None:
-        reader.error(row, reader.letter("purpose"), purpose_text, "Không hiểu nội dung bỏ phiếu.",
-                     "Ghi một trong: Dẫn đầu, Cờ thi đua, Bằng khen, Trưởng cụm, Phó cụm.")
+        reader.error(
+            row,
+            reader.letter("purpose"),
+            purpose_text,
+            "Không hiểu nội dung bỏ phiếu.",
+            "Ghi một trong: Dẫn đầu, Cờ thi đua, Bằng khen, Trưởng cụm, Phó cụm.",
+        )
         return
     assert yes is not None and members is not None
     if members <= 0:
-        reader.error(row, reader.letter("members"), members, "Tổng số thành viên phải lớn hơn 0.",
-                     "Ghi số đơn vị thành viên của cụm.")
+        reader.error(
+            row,
+            reader.letter("members"),
+            members,
+            "Tổng số thành viên phải lớn hơn 0.",
+            "Ghi số đơn vị thành viên của cụm.",
+        )
         return
     if yes < 0 or yes > members:
-        reader.error(row, reader.letter("yes"), yes,
-                     f"Số phiếu đồng ý phải từ 0 đến tổng số thành viên ({members}).",
-                     "Kiểm tra lại biên bản kiểm phiếu.")
+        reader.error(
+            row,
+            reader.letter("yes"),
+            yes,
+            f"Số phiếu đồng ý phải từ 0 đến tổng số thành viên ({members}).",
+            "Kiểm tra lại biên bản kiểm phiếu.",
+        )
         return
     if present is not None and not (yes <= present <= members):
-        reader.error(row, reader.letter("present"), present,
-                     f"Số có mặt phải từ số phiếu đồng ý ({yes}) đến tổng số thành viên ({members}).",
-                     "Kiểm tra lại biên bản kiểm phiếu.")
+        reader.error(
+            row,
+            reader.letter("present"),
+            present,
+            f"Số có mặt phải từ số phiếu đồng ý ({yes}) đến tổng số thành viên ({members}).",
+            "Kiểm tra lại biên bản kiểm phiếu.",
+        )
         return
     batch.votes.append(VoteRow(reader.ref, row, year, purpose, unit or "", yes, members, present))  # type: ignore[arg-type]
 
 
-def _leadership(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _leadership(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     year = ctx.year(row, values)
     head = reader.text(row, values, "head", required=True)
     deputy = reader.text(row, values, "deputy") or ""
@@ -621,7 +833,9 @@ def _leadership(reader: RowReader, ctx: SheetContext, row: int, values: list[obj
     batch.leadership.append(LeadershipRow(reader.ref, row, year, head, deputy))
 
 
-def _commendations(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _commendations(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     person = reader.text(row, values, "person") or ""
     collective = reader.text(row, values, "collective") or ""
     kind_text = reader.text(row, values, "kind") or ""
@@ -632,34 +846,54 @@ def _commendations(reader: RowReader, ctx: SheetContext, row: int, values: list[
         elif "tap the" in key:
             kind = "collective"
         else:
-            reader.error(row, reader.letter("kind"), kind_text, "Không hiểu loại khen thưởng.",
-                         "Ghi “Cá nhân” hoặc “Tập thể”.")
+            reader.error(
+                row,
+                reader.letter("kind"),
+                kind_text,
+                "Không hiểu loại khen thưởng.",
+                "Ghi “Cá nhân” hoặc “Tập thể”.",
+            )
             return
     else:
         kind = "individual" if person else "collective"
     recipient = person or collective
     if not recipient:
         name_field = "person" if "person" in reader.cols else "collective"
-        reader.error(row, reader.letter(name_field), "", "Thiếu tên người hoặc tập thể được khen.",
-                     "Ghi họ và tên (cá nhân) hoặc tên tập thể.")
+        reader.error(
+            row,
+            reader.letter(name_field),
+            "",
+            "Thiếu tên người hoặc tập thể được khen.",
+            "Ghi họ và tên (cá nhân) hoặc tên tập thể.",
+        )
         return
     unit = reader.text(row, values, "unit") or ""
     if not unit and kind == "collective" and "unit" not in reader.cols:
         unit = recipient
     if not unit:
-        reader.error(row, reader.letter("unit") or reader.letter("person"), "",
-                     "Thiếu đơn vị của người hoặc tập thể được khen.",
-                     "Ghi tên hoặc mã đơn vị thành viên ở cột Đơn vị.")
+        reader.error(
+            row,
+            reader.letter("unit") or reader.letter("person"),
+            "",
+            "Thiếu đơn vị của người hoặc tập thể được khen.",
+            "Ghi tên hoặc mã đơn vị thành viên ở cột Đơn vị.",
+        )
         return
     award = reader.text(row, values, "award", required=True)
     position = reader.text(row, values, "position") or ""
     leader_value = reader.raw(row, values, "is_leader")
     is_leader: bool | None = None
-    if leader_value not in (None, "") and not isinstance(leader_value, _ErrorCell) and leader_value is not _BAD:
+    if (
+        leader_value not in (None, "")
+        and not isinstance(leader_value, _ErrorCell)
+        and leader_value is not _BAD
+    ):
         try:
             is_leader = parse_yes_no(leader_value)
         except ValueProblem as problem:
-            reader.error(row, reader.letter("is_leader"), leader_value, problem.message, problem.hint)
+            reader.error(
+                row, reader.letter("is_leader"), leader_value, problem.message, problem.hint
+            )
             return
     gender_text = reader.text(row, values, "gender") or ""
     gender = ""
@@ -670,16 +904,27 @@ def _commendations(reader: RowReader, ctx: SheetContext, row: int, values: list[
         elif key in ("nam", "male", "m"):
             gender = "Nam"
         else:
-            reader.error(row, reader.letter("gender"), gender_text, "Không hiểu giới tính.",
-                         "Ghi “Nam” hoặc “Nữ”.")
+            reader.error(
+                row,
+                reader.letter("gender"),
+                gender_text,
+                "Không hiểu giới tính.",
+                "Ghi “Nam” hoặc “Nữ”.",
+            )
             return
     date_value = reader.raw(row, values, "decision_date")
     decision_date = None
-    if date_value not in (None, "") and not isinstance(date_value, _ErrorCell) and date_value is not _BAD:
+    if (
+        date_value not in (None, "")
+        and not isinstance(date_value, _ErrorCell)
+        and date_value is not _BAD
+    ):
         try:
             decision_date = parse_date(date_value)
         except ValueProblem as problem:
-            reader.error(row, reader.letter("decision_date"), date_value, problem.message, problem.hint)
+            reader.error(
+                row, reader.letter("decision_date"), date_value, problem.message, problem.hint
+            )
             return
     year = ctx.year(row, values)
     period = ctx.period(row, values)
@@ -687,15 +932,28 @@ def _commendations(reader: RowReader, ctx: SheetContext, row: int, values: list[
         return
     batch.commendations.append(
         CommendationRow(
-            reader.ref, row, year, period, recipient, kind, gender,
-            reader.text(row, values, "ethnicity") or "", position, is_leader, unit, award,
-            reader.text(row, values, "title") or "", reader.text(row, values, "decision_no") or "",
+            reader.ref,
+            row,
+            year,
+            period,
+            recipient,
+            kind,
+            gender,
+            reader.text(row, values, "ethnicity") or "",
+            position,
+            is_leader,
+            unit,
+            award,
+            reader.text(row, values, "title") or "",
+            reader.text(row, values, "decision_no") or "",
             decision_date,
         )
     )
 
 
-def _rules(reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch) -> None:
+def _rules(
+    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
+) -> None:
     key = reader.text(row, values, "key", required=True)
     value = reader.text(row, values, "value")
     from_year = reader.integer(row, values, "from_year")

@@ -82,7 +82,9 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
     if suffix == ".csv":
         return _open_csv(path, display, sha)
     if not head:
-        return file_problem(display, "Tệp rỗng (0 byte).", "Kiểm tra lại tệp, có thể bị lỗi khi tải về.")
+        return file_problem(
+            display, "Tệp rỗng (0 byte).", "Kiểm tra lại tệp, có thể bị lỗi khi tải về."
+        )
     if head.startswith(_OLE_MAGIC):
         if _is_encrypted_ole(path):
             return file_problem(

@@ -38,7 +38,7 @@ def get_engine(db: str | None, *, create: bool = False) -> Engine:
     if path is not None and not create and not path.exists():
         raise ThiduaError(
             f"Không tìm thấy cơ sở dữ liệu {path}.",
-            "Chạy `thidua init --code C7 --name \"Cụm thi đua số 7\"` để tạo, "
+            'Chạy `thidua init --code C7 --name "Cụm thi đua số 7"` để tạo, '
             "hoặc chỉ đường dẫn bằng --db.",
         )
     if path is not None and create:

@@ -70,7 +70,9 @@ class Criterion(SQLModel, table=True):
 class Score(SQLModel, table=True):
     __tablename__ = "score"
     __table_args__ = (
-        UniqueConstraint("cluster_id", "year", "period", "unit_id", "criterion_id", "layer", "scorer"),
+        UniqueConstraint(
+            "cluster_id", "year", "period", "unit_id", "criterion_id", "layer", "scorer"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     cluster_id: int = Field(foreign_key="cluster.id")
