@@ -891,7 +891,13 @@ def write_agreed_scores(out: pathlib.Path) -> None:
     header(sheet, 5, names, [9, 60, 9] + [12] * len(codes))
     sheet.row_dimensions[5].height = 45
     points_by_unit = {}
+    self_points_by_unit = {}
     for code in codes:
+        own = SELF_2023[code]
+        mine = dict(zip(BASE_LEAVES, own[0], strict=True))
+        mine.update(zip(BONUS_LEAVES, own[1], strict=True))
+        mine.update(zip(DEDUCTION_LEAVES, own[2], strict=True))
+        self_points_by_unit[code] = mine
         scores = AGREED_2023[code]
         points = dict(zip(BASE_LEAVES, scores[0], strict=True))
         points.update(zip(BONUS_LEAVES, scores[1], strict=True))
@@ -903,7 +909,14 @@ def write_agreed_scores(out: pathlib.Path) -> None:
         cells: list[Any] = [code, text, None if kind == "Liệt" else number(maximum)]
         for unit_code in codes:
             value = points_by_unit[unit_code].get(code)
-            blank = group or value is None or (kind in ("Thưởng", "Trừ") and value == 0)
+            # an agreed 0 must be written where the unit self-scored the row, else the
+            # ranking falls back to the self score (SPEC §4.1)
+            self_value = self_points_by_unit[unit_code].get(code)
+            blank = (
+                group
+                or value is None
+                or (kind in ("Thưởng", "Trừ") and value == 0 and not self_value)
+            )
             cells.append(None if blank else number(value))
         row = body(sheet, row, [cells])
         if group:

@@ -56,7 +56,8 @@ def main(
 
 
 def _register() -> None:
-    from . import commands  # noqa: F401  (registers the commands on `app`)
+    # importing the modules registers their commands on `app`
+    from . import commands, rank_cmd  # noqa: F401
 
 
 _register()

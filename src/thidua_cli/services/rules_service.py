@@ -1,0 +1,94 @@
+"""`thidua rules`: the effective rules of a year with their sources, and setting one key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from .context import pick_cluster
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+@dataclass
+class RuleLine:
+    key: str
+    value: str
+    source: str
+    description: str
+
+
+def show_rules(
+    engine: Engine, cluster_code: str | None, year: int | None
+) -> tuple[int, list[RuleLine]]:
+    from ..scoring import RULE_DESCRIPTIONS, RULE_KEYS, format_rule_value
+    from .ranking import effective_rules
+    from .status import latest_year
+
+    with engine.connect() as conn:
+        cluster = pick_cluster(conn, cluster_code)
+        if year is None:
+            year = latest_year(conn, cluster.id) or __import__("datetime").date.today().year
+        rules, sources = effective_rules(conn, cluster.id, year)
+    lines = [
+        RuleLine(
+            key,
+            format_rule_value(key, getattr(rules, key)),
+            sources[key],
+            RULE_DESCRIPTIONS.get(key, ""),
+        )
+        for key in RULE_KEYS
+    ]
+    return year, lines
+
+
+def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, from_year: int) -> str:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from ..scoring import RuleError, format_rule_value, parse_rule_value
+    from ..store import models as m
+
+    clean_key = key.strip().lower()
+    try:
+        parsed = parse_rule_value(clean_key, value)
+    except RuleError as problem:
+        raise UsageError(
+            str(problem), "Xem các khóa và giá trị hiện hành bằng `thidua rules`."
+        ) from None
+    if not 1990 <= from_year <= 2100:
+        raise UsageError(f"Năm {from_year} không hợp lệ.", "Ghi năm có 4 chữ số, ví dụ 2024.")
+    table = m.RuleSetting.__table__
+    source = "lệnh thidua rules set"
+    with engine.begin() as conn:
+        cluster = pick_cluster(conn, cluster_code)
+        where = (
+            table.c.cluster_id == cluster.id,
+            table.c.key == clean_key,
+            table.c.from_year == from_year,
+        )
+        if conn.execute(select(table.c.key).where(*where)).first():
+            conn.execute(update(table).where(*where).values(value=value.strip(), source=source))
+        else:
+            conn.execute(
+                table.insert().values(
+                    cluster_id=cluster.id,
+                    key=clean_key,
+                    from_year=from_year,
+                    value=value.strip(),
+                    source=source,
+                )
+            )
+        conn.execute(
+            m.AuditEvent.__table__.insert().values(
+                cluster_id=cluster.id,
+                year=from_year,
+                action="rules_set",
+                detail=f"{clean_key}={value.strip()}",
+                at=datetime.now(UTC),
+            )
+        )
+    return format_rule_value(clean_key, parsed)
