@@ -43,13 +43,26 @@ def run_demo(directory: Path) -> None:
         raise ThiduaError("Dữ liệu mẫu có lỗi, không chạy tiếp được.", "Báo cho người phát triển.")
     console.rule("[bold]2. Tình hình năm 2023")
     print_status(build_status(engine, None, 2023))
-    for step in _later_steps():
-        step(console, engine, db, directory)
+    _rank_and_rotate(console, engine, db)
     engine.dispose()
     console.rule("[bold]Xong")
     console.print(f"Cơ sở dữ liệu: {db_path}")
 
 
-def _later_steps() -> list:  # type: ignore[type-arg]
-    """Rank, rotation and reports join the demo as their services land."""
-    return []
+def _rank_and_rotate(console, engine, db: str) -> None:  # type: ignore[no-untyped-def]
+    from ..cli.rank_views import print_rank_table, print_rank_warnings, print_rotation
+    from .ranking import rank_and_store
+    from .rotation import rotation_overview
+
+    console.rule("[bold]3. Xếp hạng cả năm 2023")
+    console.print(f"$ thidua --db {db} rank --year 2023")
+    outcome = rank_and_store(engine, None, 2023, "FY")
+    print_rank_table(outcome)
+    print_rank_warnings(outcome)
+    console.rule("[bold]4. Luân phiên trưởng cụm năm 2024")
+    console.print(f"$ thidua --db {db} rotation")
+    print_rotation(rotation_overview(engine, None, 2024))
+    console.rule("[bold]5. Tạm xếp hạng 6 tháng đầu năm 2024")
+    console.print(f"$ thidua --db {db} rank --year 2024 --half 1")
+    half = rank_and_store(engine, None, 2024, "H1")
+    print_rank_table(half)
