@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from thidua_cli.cli.app import app
 from tests.workbooks import CRITERIA_2022, criteria_table, members_table, write
+from thidua_cli.cli.app import app
 
 # Wide enough that no table cell folds: messages are asserted whole, row and column by cell.
 RUNNER_ENV = {"COLUMNS": "400", "THIDUA_DB": None, "NO_COLOR": "1"}
@@ -75,8 +75,20 @@ def scores(db: Path, where: str = "1=1", *params: object) -> dict[tuple, float]:
         f"WHERE {where}",
         *params,
     )
-    return {(u, c, layer, scorer, period, year): p / 100 for u, c, layer, scorer, period, year, p
-            in rows}
+    return {
+        (u, c, layer, scorer, period, year): p / 100
+        for u, c, layer, scorer, period, year, p in rows
+    }
+
+
+def summary_rows(result: Result) -> list[tuple[str, ...]]:
+    """The rows of the import summary printed on stdout: (file, sheet, kind, rows, new,
+    updated, unchanged)."""
+    rows = []
+    for line in result.stdout.splitlines():
+        if line.startswith("│"):
+            rows.append(tuple(c.strip() for c in line.strip().strip("│").split("│")))
+    return rows
 
 
 def total_line(result: Result) -> str:
@@ -88,8 +100,9 @@ def total_line(result: Result) -> str:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "thidua.db"
-    result = run(path, "init", "--code", "C7", "--name", "Cụm thi đua số 7", "--province",
-                 "Thanh Hóa")
+    result = run(
+        path, "init", "--code", "C7", "--name", "Cụm thi đua số 7", "--province", "Thanh Hóa"
+    )
     assert result.exit_code == 0, result.output
     return path
 
@@ -98,8 +111,12 @@ def db(tmp_path: Path) -> Path:
 def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("seed")
     path = base / "seed.db"
-    assert run(path, "init", "--code", "C7", "--name", "Cụm thi đua số 7", "--province",
-               "Thanh Hóa").exit_code == 0
+    assert (
+        run(
+            path, "init", "--code", "C7", "--name", "Cụm thi đua số 7", "--province", "Thanh Hóa"
+        ).exit_code
+        == 0
+    )
     files = [
         write(base / "thanh-vien.xlsx", members_table()),
         write(base / "tieu-chi-2023.xlsx", criteria_table(2023)),

@@ -40,7 +40,7 @@ class Table:
     rows: Sequence[Sequence[object] | None] = ()
     titles: Sequence[str] = ()
     header2: Sequence[str | None] | None = None
-    numbering: bool = False
+    numbering: bool | str = False  # True: (1) (2) …; "plain": the numbers 1 2 3 …
     hidden: bool = False
     merge_titles: bool = True
     cells: dict[str, object] = field(default_factory=dict)  # extra cells, e.g. {"H30": "..."}
@@ -106,13 +106,15 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
             if above is not None and below is not None and span > column:
                 sheet.merge_cells(start_row=top, start_column=column, end_row=top, end_column=span)
             elif above is not None and below is None:
-                sheet.merge_cells(start_row=top, start_column=column, end_row=top + 1,
-                                  end_column=column)
+                sheet.merge_cells(
+                    start_row=top, start_column=column, end_row=top + 1, end_column=column
+                )
             column = span + 1
     row = top + (2 if table.header2 is not None else 1)
     if table.numbering:
         for column in range(1, width + 1):
-            sheet.cell(row=row, column=column, value=f"({column})")
+            number = column if table.numbering == "plain" else f"({column})"
+            sheet.cell(row=row, column=column, value=number)
         row += 1
     for values in table.rows:
         if values is not None:
@@ -276,21 +278,39 @@ def wide_table(
 ) -> Table:
     """One row per criterion, one column per unit (header = code, or `headers[code]`)."""
     units = list(scores)
-    header = ["STT", "Mã tiêu chí", "Nội dung", "Điểm tối đa", *[
-        (headers or {}).get(u, u) for u in units
-    ]]
+    header = [
+        "STT",
+        "Mã tiêu chí",
+        "Nội dung",
+        "Điểm tối đa",
+        *[(headers or {}).get(u, u) for u in units],
+    ]
     rows: list[Sequence[object] | None] = []
     for number, (code, title_text, maximum, _kind) in enumerate(CRITERIA_2023, start=1):
         rows.append([number, code, title_text, maximum, *[scores[u].get(code) for u in units]])
     return Table(name, header, rows, titles=["CỤM THI ĐUA SỐ 7", title])
 
 
-LONG_HEADER = ["Năm", "Kỳ", "Mã ĐV", "Mã tiêu chí", "Tự chấm", "Chấm chéo", "Đơn vị chấm",
-               "Thống nhất", "Ghi chú"]
+LONG_HEADER = [
+    "Năm",
+    "Kỳ",
+    "Mã ĐV",
+    "Mã tiêu chí",
+    "Tự chấm",
+    "Chấm chéo",
+    "Đơn vị chấm",
+    "Thống nhất",
+    "Ghi chú",
+]
 
 
-def long_table(rows: Sequence[Sequence[object] | None], *, header: Sequence[str] = LONG_HEADER,
-               titles: Sequence[str] = (), name: str = "Chấm điểm") -> Table:
+def long_table(
+    rows: Sequence[Sequence[object] | None],
+    *,
+    header: Sequence[str] = LONG_HEADER,
+    titles: Sequence[str] = (),
+    name: str = "Chấm điểm",
+) -> Table:
     return Table(name, list(header), rows, titles=titles)
 
 
@@ -308,13 +328,22 @@ def leadership_table(rows: Sequence[Sequence[object] | None]) -> Table:
 
 
 COMMENDATION_HEADER = [
-    "STT", "Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc", "Chức vụ",
-    "Tên đơn vị/tập thể\ncông tác", "Hình thức khen thưởng", "Số quyết định", "Ngày quyết định",
+    "STT",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Dân tộc",
+    "Chức vụ",
+    "Tên đơn vị/tập thể\ncông tác",
+    "Hình thức khen thưởng",
+    "Số quyết định",
+    "Ngày quyết định",
 ]
 
 
-def commendations_tables(rows: Sequence[Sequence[object] | None], *, na_rows: int = 3,
-                         year_title: str = "NĂM 2023") -> list[Table]:
+def commendations_tables(
+    rows: Sequence[Sequence[object] | None], *, na_rows: int = 3, year_title: str = "NĂM 2023"
+) -> list[Table]:
     """The real-world shape: a merged title, a header with a newline inside, a hidden DANHMUC
     lookup sheet, and formula leftovers showing `#N/A` under the data."""
     leftovers: list[Sequence[object] | None] = [

@@ -37,6 +37,7 @@ class ValueProblem(ValueError):
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}([.,]\d{3})+([.,]\d+)?$")
 
 
 def is_blank(value: object) -> bool:
@@ -69,12 +70,13 @@ def parse_decimal(value: object) -> Decimal | None:
             "Nhập số điểm, không kèm dấu %.",
         )
     compact = text.replace(" ", "").replace("\u00a0", "")
+    # `1.250` is 1250 to a Vietnamese clerk and 1.25 to an English Excel: refuse, don't guess
+    if _THOUSANDS.match(compact):
+        raise ValueProblem(
+            "Có dấu phân cách hàng nghìn: không đoán được giá trị.",
+            "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần thập phân.",
+        )
     if not _NUMBER.match(compact):
-        if re.match(r"^[+-]?\d{1,3}([.,]\d{3})+([.,]\d+)?$", compact):
-            raise ValueProblem(
-                "Có dấu phân cách hàng nghìn: không đoán được giá trị.",
-                "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần thập phân.",
-            )
         raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5 hoặc 10.")
     try:
         return Decimal(compact.replace(",", "."))

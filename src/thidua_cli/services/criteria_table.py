@@ -66,10 +66,12 @@ def shape_table(
         item.is_group = True
         if item.kind in ("veto",) or item.max_points is None:
             continue
-        if any(k.max_points is None for k in kids if k.kind != "veto"):
+        # a bonus or deduction row inside a base group is not part of the group's points
+        same = [k for k in kids if k.kind == item.kind]
+        if not same or any(k.max_points is None for k in same):
             continue
-        total = sum((k.max_points or Decimal(0) for k in kids if k.kind != "veto"), Decimal(0))
-        if total != item.max_points and any(k.kind != "veto" for k in kids):
+        total = sum((k.max_points or Decimal(0) for k in same), Decimal(0))
+        if total != item.max_points:
             warnings.append(
                 (
                     item.order,

@@ -85,7 +85,7 @@ class ImportReport:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders give every workbook inside them, sorted, Excel lock files left out."""
+    """Files as given; folders give every workbook inside them, sorted, lock files left out."""
     result: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -143,7 +143,7 @@ def _plan_sheets(
             if sheet.hidden:
                 report.skipped.append(f"{workbook.display} › {sheet.name}: sheet ẩn, bỏ qua.")
                 continue
-            if fold(sheet.name) in ("huong dan", "danh muc") and len(visible) > 1:
+            if fold(sheet.name).replace(" ", "") in ("huongdan", "danhmuc") and len(visible) > 1:
                 report.skipped.append(
                     f"{workbook.display} › {sheet.name}: sheet hướng dẫn / danh mục, bỏ qua."
                 )
@@ -176,7 +176,10 @@ def _plan_sheets(
                 + ", bỏ qua."
             )
         else:
-            message = f"{where}: không nhận ra loại bảng (không thấy dòng tiêu đề cột quen thuộc), bỏ qua."
+            message = (
+                f"{where}: không nhận ra loại bảng (không thấy dòng tiêu đề cột quen thuộc), "
+                "bỏ qua."
+            )
         if options.kind:
             batch.errors.append(
                 RowError(
@@ -205,6 +208,7 @@ def _make_planned(workbook: Workbook, sheet: Sheet, layout: Layout) -> _PlannedS
         path=str(workbook.path),
         sha256=workbook.sha256,
         unit_letters={text: column_letter(col) for col, text in layout.unit_columns.items()},
+        header_row=layout.last_header_row,
     )
     return _PlannedSheet(workbook, sheet, layout, ref)
 
@@ -284,6 +288,7 @@ class _Checker:
         self.unit_rows: dict[str, dict[str, Any]] = {}
         self.years: set[int] = set()
         self.bonus_cap_c = 1000
+        self._criterion_info: dict[int, dict[str, tuple[str, Decimal | None, bool]]] = {}
 
     def error(
         self,
@@ -418,6 +423,7 @@ class _Checker:
                         f"Tiêu chí {item.code} thiếu điểm tối đa.",
                         "Ghi điểm tối đa của tiêu chí (để trống chỉ với tiêu chí điểm liệt).",
                     )
+            self._check_table_totals(recs, shaped)
             self.new_tables[year] = shaped
             self.criteria[year] = {c.code: c for c in shaped}
             self.years.add(year)
@@ -431,26 +437,57 @@ class _Checker:
                 for code in missing:
                     self.criteria[year][code] = self.state.criteria[year][code]
 
+    def _check_table_totals(self, recs: list, shaped: list[ShapedCriterion]) -> None:
+        """A `Tổng cộng` row of a one-year table may state the base maximum, with or without
+        the bonus; anything else is a warning."""
+        refs = {id(rec.ref) for rec in recs}
+        leaves = [c for c in shaped if not c.is_group and c.max_points is not None]
+        base = sum((c.max_points for c in leaves if c.kind == "base"), Decimal(0))
+        bonus = sum((c.max_points for c in leaves if c.kind == "bonus"), Decimal(0))
+        for total in self.batch.table_totals:
+            ref = total.ref
+            if (
+                id(ref) not in refs
+                or len({r.year for r in self.batch.criteria if r.ref is ref}) > 1
+            ):
+                continue
+            if Decimal(total.points_c) / 100 not in (base, base + bonus):
+                self.report.warnings.append(
+                    f"{ref.file} › {ref.sheet} dòng {total.row}, cột {total.col}: dòng tổng ghi "
+                    f"{format_number(Decimal(total.points_c) / 100)}, tổng điểm tối đa các tiêu "
+                    f"chí chuẩn là {format_number(base)}."
+                )
+
     def criterion(self, year: int, code: str) -> tuple[str, Decimal | None, bool] | None:
         """(kind, max, is_group) of a criterion of that year, from the batch or the database."""
-        item = self.criteria.get(year, {}).get(code)
-        if item is None:
-            return None
-        if isinstance(item, ShapedCriterion):
-            return item.kind, item.max_points, item.is_group
-        is_group = any(
-            (c.parent if isinstance(c, ShapedCriterion) else c["parent_code"]) == code
-            for c in self.criteria[year].values()
-        )
-        max_c = item["max_c"]
-        return item["kind"], (Decimal(max_c) / 100 if max_c is not None else None), is_group
+        cache = self._criterion_info.get(year)
+        if cache is None:
+            cache = self._criterion_info[year] = self._criterion_table(year)
+        return cache.get(code)
+
+    def _criterion_table(self, year: int) -> dict[str, tuple[str, Decimal | None, bool]]:
+        table = self.criteria.get(year, {})
+        parents = {
+            c.parent if isinstance(c, ShapedCriterion) else c["parent_code"] for c in table.values()
+        }
+        info: dict[str, tuple[str, Decimal | None, bool]] = {}
+        for code, item in table.items():
+            if isinstance(item, ShapedCriterion):
+                info[code] = (item.kind, item.max_points, item.is_group)
+            else:
+                max_c = item["max_c"]
+                info[code] = (
+                    item["kind"],
+                    Decimal(max_c) / 100 if max_c is not None else None,
+                    code in parents,
+                )
+        return info
 
     # -- scores
     def check_scores(self) -> list[tuple]:
         """Valid score rows as tuples ready to write; groups and totals checked, not stored."""
         seen: dict[tuple, tuple[SheetRef, int]] = {}
         accepted: list[tuple] = []
-        group_cache: dict[int, dict[str, bool]] = {}
         code_cache: dict[str, str | None] = {}
         member_errors: set[tuple[str, int, str]] = set()
         group_values: dict[tuple, int] = {}
@@ -474,9 +511,13 @@ class _Checker:
                     unit_code = self.index.lookup(unit_text)
                     code_cache[unit_text] = unit_code
                 if unit_code is None:
+                    key = (unit_text, rec.year, id(ref))
+                    if ref.kind == "wide_scores" and key in member_errors:
+                        continue  # one error for the header cell, not one per row
+                    member_errors.add(key)
                     self.error(
                         ref,
-                        rec.row if ref.kind != "wide_scores" else _header_row(ref),
+                        _unit_row(ref, rec.row),
                         rec.unit_col,
                         unit_text,
                         f"Đơn vị “{unit_text}” không có trong danh sách đơn vị.",
@@ -490,7 +531,7 @@ class _Checker:
                     member_errors.add(key)
                     self.error(
                         ref,
-                        rec.row,
+                        _unit_row(ref, rec.row),
                         rec.unit_col,
                         unit_text or unit_code,
                         f"{self.index.names.get(unit_code, unit_code)} ({unit_code}) không là "
@@ -632,8 +673,8 @@ class _Checker:
                 ref = next(r for r in self.batch.sheets if id(r) == ref_id)
                 self.report.warnings.append(
                     f"{ref.file} › {ref.sheet}: điểm nhóm {code} ({LAYER_LABELS[layer]}"
-                    f"{', ' + unit if unit else ''}) là {format_number(Decimal(value) / 100)}, khác tổng "
-                    f"các tiêu chí con {format_number(Decimal(sums.get(key, 0)) / 100)}; "
+                    f"{', ' + unit if unit else ''}) là {format_number(Decimal(value) / 100)}, "
+                    f"khác tổng các tiêu chí con {format_number(Decimal(sums.get(key, 0)) / 100)}; "
                     "chỉ lấy điểm các tiêu chí con."
                 )
 
@@ -643,7 +684,9 @@ class _Checker:
             ref = total.ref
             years = {r.year for r in self.batch.scores if r.ref is ref} or {0}
 
-            def part(kind: str, ref: SheetRef = ref, total: Any = total) -> int:
+            def part(
+                kind: str, ref: SheetRef = ref, total: Any = total, years: set[int] = years
+            ) -> int:
                 return sum(
                     sums.get((id(ref), total.unit, total.layer, y, "#" + kind), 0) for y in years
                 )
@@ -659,7 +702,8 @@ class _Checker:
                 self.report.warnings.append(
                     f"{ref.file} › {ref.sheet} dòng {total.row}, cột {total.col}: dòng tổng ghi "
                     f"{format_number(Decimal(total.points_c) / 100)}, tổng các dòng là "
-                    f"{format_number(Decimal(computed) / 100)} (chỉ nhập các dòng, không nhập dòng tổng)."
+                    f"{format_number(Decimal(computed) / 100)} (chỉ nhập các dòng, không nhập "
+                    "dòng tổng)."
                 )
 
     def _form_unit(self, rec: ScoreRow) -> str | None:
@@ -829,7 +873,7 @@ class _Checker:
 
     # -- rules
     def check_rules(self) -> list[dict[str, Any]]:
-        from ..scoring.rules import RuleError, parse_rule_value
+        from ..scoring.rules import RULE_KEYS, RuleError, parse_rule_value
 
         rows = []
         for rec in self.batch.rules:
@@ -837,13 +881,16 @@ class _Checker:
             try:
                 parse_rule_value(key, rec.value)
             except RuleError as problem:
+                known = key in RULE_KEYS  # else the key cell is wrong, not the value
                 self.error(
                     rec.ref,
                     rec.row,
-                    rec.ref.letter("value") if key else rec.ref.letter("key"),
-                    rec.value,
+                    rec.ref.letter("value" if known else "key"),
+                    rec.value if known else rec.key,
                     str(problem),
-                    "Sửa giá trị theo hướng dẫn ở `thidua rules`.",
+                    "Sửa giá trị theo hướng dẫn ở `thidua rules`."
+                    if known
+                    else "Sửa tên khóa theo danh sách ở `thidua rules`.",
                 )
                 continue
             if rec.from_year is None:
@@ -862,8 +909,9 @@ class _Checker:
         return rows
 
 
-def _header_row(ref: SheetRef) -> int | None:
-    return None
+def _unit_row(ref: SheetRef, row: int) -> int | None:
+    """Where a unit is named: its row, or the header row of a wide sheet (one column a unit)."""
+    return ref.header_row if ref.kind == "wide_scores" else row
 
 
 # ---------------------------------------------------------------- writing
@@ -946,7 +994,8 @@ def run_import(
             )
         if item.ref.skipped_totals:
             report.notes.append(
-                f"{item.ref.file} › {item.ref.sheet}: bỏ qua {item.ref.skipped_totals} dòng tổng cộng."
+                f"{item.ref.file} › {item.ref.sheet}: bỏ qua {item.ref.skipped_totals} dòng "
+                "tổng cộng."
             )
     for item in planned:
         summaries[id(item.ref)].rows = item.ref.rows
@@ -971,10 +1020,25 @@ def run_import(
                 None,
                 None,
                 "",
-                f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận thêm dữ liệu.",
+                f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận "
+                "thêm dữ liệu.",
                 "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
             )
         )
+    if not planned and not batch.errors:
+        for workbook in workbooks:
+            batch.errors.append(
+                RowError(
+                    workbook.display,
+                    "",
+                    None,
+                    None,
+                    "",
+                    "Không tìm thấy bảng nào nhập được trong tệp.",
+                    "Kiểm tra tiêu đề các cột (xem `thidua template`); lý do bỏ qua từng sheet "
+                    "ở trên.",
+                )
+            )
     report.errors = batch.errors
     report.notes.extend(batch.notes)
     if report.errors:
@@ -1055,7 +1119,8 @@ def _check_scale(
         if total != Decimal(effective.scale):
             report.warnings.append(
                 f"Bảng tiêu chí năm {year}: tổng điểm tối đa các tiêu chí chuẩn là "
-                f"{format_number(total)}, khác thang điểm {format_number(Decimal(effective.scale))}."
+                f"{format_number(total)}, khác thang điểm "
+                f"{format_number(Decimal(effective.scale))}."
             )
 
 

@@ -117,7 +117,8 @@ KINDS: dict[str, KindSpec] = {
         "criteria",
         "bảng tiêu chí chấm điểm",
         (
-            CRITERION,
+            # a scoring table's first column is often headed TT / STT and holds I, 1, 1.2, …
+            _c("criterion", CRITERION.label, *CRITERION.aliases, "tt", "stt", "số tt", "mục"),
             TITLE,
             MAX,
             _c("kind", "Loại", "kind", "loại tiêu chí", "loại điểm"),

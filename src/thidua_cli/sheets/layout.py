@@ -28,6 +28,7 @@ class Layout:
     unit_columns: dict[int, str] = field(default_factory=dict)  # wide layout: col -> header
     ignored: list[str] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)
+    title_cells: list[tuple[int, int]] = field(default_factory=list)  # (row, first column) of each
     skip_rows: set[int] = field(default_factory=set)  # numbering rows under the header
     score: int = 0
 
@@ -98,7 +99,12 @@ def _match_columns(
 
 
 def _row_text(values: list[object]) -> dict[int, str]:
-    return {i: clean(v) for i, v in enumerate(values) if clean(v)}
+    # Excel stores 1 as 1.0: a numbering row 1 2 3 must read as such, not as 1.0 2.0 3.0
+    texts = {
+        i: str(int(v)) if isinstance(v, float) and v.is_integer() else clean(v)
+        for i, v in enumerate(values)
+    }
+    return {i: t for i, t in texts.items() if t}
 
 
 def _merge_fill(
@@ -134,7 +140,7 @@ def detect_layout(
         if index + 1 < len(head):
             below_number, below_values = head[index + 1]
             below = _row_text(below_values)
-            if below and not _is_numbering_row(below):
+            if below and not _is_numbering_row(below) and not _has_numbers(below_values):
                 filled = _merge_fill(top, row_number, sheet.merged)
                 variants: dict[int, list[str]] = {}
                 shown: dict[int, str] = {}
@@ -157,6 +163,11 @@ def detect_layout(
                     unit_columns = _wide_unit_columns(unmatched, shown, unit_lookup)
                     if not unit_columns:
                         continue
+                elif len(rows) == 2 and any(
+                    len(variants[col]) == 3 and unit_lookup(variants[col][0])
+                    for col in fields.values()
+                ):
+                    continue  # units named under a merged `Điểm tự chấm`: one column per unit
                 missing = [group for group in spec.required if not any(f in fields for f in group)]
                 score = len(fields) * 10 + len(spec.required) + 5 * len(unit_columns)
                 if missing:
@@ -186,11 +197,11 @@ def detect_layout(
                 )
     if best is None:
         return near
-    best.title_lines = [
-        " ".join(_row_text(values).values())
-        for number, values in head
-        if number < best.header_rows[0] and _row_text(values)
-    ]
+    for number, values in head:
+        text = _row_text(values)
+        if number < best.header_rows[0] and text:
+            best.title_lines.append(" ".join(text.values()))
+            best.title_cells.append((number, min(text)))
     for number, values in head:
         if number > best.last_header_row:
             text = _row_text(values)
@@ -198,6 +209,11 @@ def detect_layout(
                 best.skip_rows.add(number)
             break
     return best
+
+
+def _has_numbers(values: list[object]) -> bool:
+    """Header cells are text; a row holding numbers is the first data row, not a header."""
+    return any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
 def _is_numbering_row(cells: dict[int, str]) -> bool:
@@ -231,29 +247,41 @@ class TitleInfo:
     layer: str | None = None
     unit: str | None = None
     scorer: str | None = None
+    year_cell: tuple[int, int] | None = None  # (row, column) of the title naming the year
 
 
-def read_titles(lines: list[str], sheet_name: str) -> TitleInfo:
+def layer_named(text: str) -> str | None:
+    """The score layer a title or header names: `Thống nhất`, `Chấm chéo`, `Tự chấm`."""
+    folded = fold(text)
+    if "thong nhat" in folded or "tham dinh" in folded:
+        return "agreed"
+    if "cham cheo" in folded:
+        return "peer"
+    if "tu cham" in folded:
+        return "self"
+    return None
+
+
+def read_titles(
+    lines: list[str], sheet_name: str, cells: list[tuple[int, int]] | None = None
+) -> TitleInfo:
     """What the title rows (and the sheet's name) say about year, period, layer and unit."""
     info = TitleInfo()
-    for line in [*lines, sheet_name]:
+    cells = cells or []
+    for index, line in enumerate([*lines, sheet_name]):
         folded = fold(line)
         if info.year is None:
             years = _YEAR.findall(line)
             if years and ("nam" in folded.split() or len(years) == 1):
                 info.year = int("".join(years[-1]))
+                info.year_cell = cells[index] if index < len(cells) else None
         if info.period is None:
             if "6 thang" in folded or "sau thang" in folded or "so ket" in folded:
                 info.period = "H1"
             elif "ca nam" in folded or "tong ket" in folded:
                 info.period = "FY"
         if info.layer is None:
-            if "thong nhat" in folded or "tham dinh" in folded:
-                info.layer = "agreed"
-            elif "cham cheo" in folded:
-                info.layer = "peer"
-            elif "tu cham" in folded:
-                info.layer = "self"
+            info.layer = layer_named(line)
         raw = clean(line)
         match = re.match(r"(?i)^(đơn vị chấm|don vi cham)\s*:\s*(.+)$", raw)
         if match and info.scorer is None:

@@ -17,7 +17,7 @@ from ..text import (
     parse_int,
     parse_yes_no,
 )
-from .layout import Layout, TitleInfo, read_titles
+from .layout import Layout, TitleInfo, layer_named, read_titles
 from .reader import FORMULA_NO_VALUE, Sheet
 from .records import (
     CommendationRow,
@@ -47,6 +47,7 @@ class ParsedBatch:
     criteria: list[CriterionRow] = field(default_factory=list)
     scores: list[ScoreRow] = field(default_factory=list)
     totals: list[TotalRow] = field(default_factory=list)
+    table_totals: list[TotalRow] = field(default_factory=list)  # a scoring table's total maximum
     votes: list[VoteRow] = field(default_factory=list)
     leadership: list[LeadershipRow] = field(default_factory=list)
     commendations: list[CommendationRow] = field(default_factory=list)
@@ -318,6 +319,7 @@ class SheetContext:
         self.titles = titles
         self.options = options
         self.conflict_reported = False
+        self._wide_layer: tuple[str | None, str] | None = None
 
     def sheet_year(self) -> int | None:
         return self.titles.year if self.titles.year is not None else self.options.year
@@ -325,7 +327,20 @@ class SheetContext:
     def year(self, row: int, values: list[object]) -> int | None:
         reader = self.reader
         if "year" in reader.cols:
+            reported = len(reader.errors)
             year = reader.integer(row, values, "year")
+            if len(reader.errors) > reported:
+                return None  # the cell is said once; a title or option year must not hide it
+            raw = reader.raw(row, values, "year")
+            if isinstance(raw, _ErrorCell) and self.sheet_year() is None:
+                reader.error(
+                    row,
+                    reader.letter("year"),
+                    raw.code,
+                    f"Ô lỗi {raw.code} ở cột bắt buộc “Năm”.",
+                    "Sửa công thức hoặc nhập năm trực tiếp, ví dụ 2023.",
+                )
+                return None
             if year is not None:
                 if not 1990 <= year <= 2100:
                     reader.error(
@@ -341,7 +356,8 @@ class SheetContext:
                         row,
                         reader.letter("year"),
                         year,
-                        f"Năm trong bảng ({year}) khác năm ở tùy chọn --year ({self.options.year}).",
+                        f"Năm trong bảng ({year}) khác năm ở tùy chọn --year "
+                        f"({self.options.year}).",
                         "Bỏ tùy chọn --year hoặc sửa lại năm trong bảng.",
                     )
                     return None
@@ -356,6 +372,46 @@ class SheetContext:
                 "Thêm cột Năm, ghi năm ở dòng tiêu đề (ví dụ “NĂM 2023”) hoặc dùng --year.",
             )
         return year
+
+    def wide_layer(self) -> tuple[str | None, str]:
+        """A wide sheet's layer and, for peer scores, its scorer; (None, "") after an error.
+
+        The layer is named over the unit columns, in the title rows, or by --layer; when the
+        sheet names one, an option that says otherwise is an error, not a silent choice."""
+        if self._wide_layer is None:
+            self._wide_layer = self._find_wide_layer()
+        return self._wide_layer
+
+    def _find_wide_layer(self) -> tuple[str | None, str]:
+        reader, layout = self.reader, self.reader.layout
+        over = {
+            layer_named(layout.headers.get(col, "").split(" / ")[0])
+            for col in layout.unit_columns
+            if " / " in layout.headers.get(col, "")
+        } - {None}
+        named = over.pop() if len(over) == 1 else self.titles.layer
+        option = self.options.layer
+        labels = {"self": "tự chấm", "peer": "chấm chéo", "agreed": "thống nhất"}
+        if option and named and option != named:
+            reader.error(
+                layout.header_rows[0],
+                None,
+                "",
+                f"Bảng ghi điểm {labels[named]} nhưng tùy chọn --layer chọn {labels[option]}.",
+                "Bỏ tùy chọn --layer hoặc sửa tiêu đề bảng.",
+            )
+            return None, ""
+        layer = named or option or "agreed"
+        if layer == "peer" and not self.titles.scorer:
+            reader.error(
+                layout.header_rows[0],
+                None,
+                "",
+                "Bảng điểm chấm chéo không ghi đơn vị chấm.",
+                "Thêm dòng “Đơn vị chấm: <tên đơn vị>” ở phần tiêu đề.",
+            )
+            return None, ""
+        return layer, (self.titles.scorer or "") if layer == "peer" else ""
 
     def period(self, row: int, values: list[object]) -> str | None:
         reader = self.reader
@@ -392,9 +448,10 @@ def check_title_conflicts(
 ) -> bool:
     ok = True
     if options.year is not None and titles.year is not None and options.year != titles.year:
+        row, col = titles.year_cell or (first_row, None)
         reader.error(
-            first_row,
-            None,
+            row,
+            None if col is None else column_letter(col),
             str(titles.year),
             f"Năm ở dòng tiêu đề ({titles.year}) khác năm ở tùy chọn --year ({options.year}).",
             "Bỏ tùy chọn --year hoặc sửa năm ở dòng tiêu đề.",
@@ -416,7 +473,7 @@ def parse_sheet(
     sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
 ) -> None:
     reader = RowReader(sheet, layout, ref, batch.errors)
-    titles = read_titles(layout.title_lines, sheet.name)
+    titles = read_titles(layout.title_lines, sheet.name, layout.title_cells)
     if not check_title_conflicts(reader, titles, options, layout.header_rows[0]):
         return
     context = SheetContext(reader, titles, options)
@@ -474,6 +531,19 @@ def _criteria(
     if not code:
         if is_total_text(title):
             reader.ref.skipped_totals += 1
+            col = reader.cols.get("max_points")
+            try:
+                number = (
+                    parse_decimal(values[col]) if col is not None and col < len(values) else None
+                )
+            except ValueProblem:
+                number = None
+            if number is not None:
+                batch.table_totals.append(
+                    TotalRow(
+                        reader.ref, row, "", "", to_hundredths_safe(number), column_letter(col)
+                    )
+                )
             return
         reader.error(
             row,
@@ -496,7 +566,10 @@ def _criteria(
                 "Ghi một trong: Chuẩn, Thưởng, Trừ, Liệt.",
             )
             return
+    reported = len(reader.errors)
     max_points = reader.number(row, values, "max_points")
+    if len(reader.errors) > reported:
+        return  # an unreadable maximum is said once, not again as a missing one
     if max_points is not None and max_points < 0:
         reader.error(
             row,
@@ -519,7 +592,12 @@ def _points(
 ) -> tuple[int, bool] | None:
     """Points in hundredths, and whether written as a mark (x / có), or None for no score."""
     value = reader.raw(row, values, name)
-    if value is _BAD or value is None or isinstance(value, _ErrorCell):
+    if isinstance(value, _ErrorCell):
+        _score_error_cell(
+            reader, row, reader.letter(name), value, reader.layout.spec.label_of(name)
+        )
+        return None
+    if value is _BAD or value is None:
         return None
     if isinstance(value, float):
         scaled = value * 100
@@ -637,6 +715,7 @@ def _form_rows(
     batch: ParsedBatch,
     unit: str,
     columns: list[tuple[str, str, int]],  # (layer, unit text, column index)
+    scorer: str = "",  # peer scores of a wide sheet: the scoring unit, as written
 ) -> None:
     """One criterion row of a form (self-score form or wide sheet): a score per column."""
     code = criterion_code(reader.raw(row, values, "criterion"))
@@ -700,6 +779,8 @@ def _form_rows(
                 )
                 continue
             if marker:
+                label = unit_text or reader.layout.spec.label_of(layer)
+                _score_error_cell(reader, row, column_letter(col), _ErrorCell(marker), label)
                 continue
         points = _points_value(reader, row, col, value)
         if points is None:
@@ -714,7 +795,7 @@ def _form_rows(
                 reader.ref.unit_letters.get(unit_text, ""),
                 code,
                 layer,
-                "",
+                scorer,
                 points[0],
                 column_letter(col),
                 points[1],
@@ -732,6 +813,19 @@ def to_hundredths_safe(number: Decimal) -> int:
 
 def _looks_like_code(code: str) -> bool:
     return bool(code) and (code[0].isdigit() or all(ch in "IVXLC" for ch in code) or "." in code)
+
+
+def _score_error_cell(
+    reader: RowReader, row: int, letter: str | None, cell: _ErrorCell, label: str
+) -> None:
+    """An error cell where a score should be: a broken formula, never taken as "no score"."""
+    reader.error(
+        row,
+        letter,
+        cell.code,
+        f"Ô lỗi {cell.code} ở cột điểm “{label}”.",
+        "Sửa công thức hoặc nhập điểm trực tiếp; để trống nếu không chấm.",
+    )
 
 
 def _points_value(reader: RowReader, row: int, col: int, value: object) -> tuple[int, bool] | None:
@@ -764,9 +858,11 @@ def _self_form(
 def _wide(
     reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
 ) -> None:
-    layer = ctx.titles.layer or ctx.options.layer or "agreed"
+    layer, scorer = ctx.wide_layer()
+    if layer is None:
+        return
     columns = [(layer, text, col) for col, text in reader.layout.unit_columns.items()]
-    _form_rows(reader, ctx, row, values, batch, "", columns)
+    _form_rows(reader, ctx, row, values, batch, "", columns, scorer)
 
 
 def _votes(

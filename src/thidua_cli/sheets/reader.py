@@ -90,7 +90,8 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
             return file_problem(
                 display,
                 "Tệp được đặt mật khẩu, không đọc được.",
-                "Mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi lưu lại.",
+                "Mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi "
+                "lưu lại.",
             )
         return file_problem(
             display,

@@ -17,6 +17,7 @@ class SheetRef:
     path: str = ""
     sha256: str = ""
     unit_letters: dict[str, str] = field(default_factory=dict)  # wide layout: unit text -> letter
+    header_row: int | None = None  # the (last) header row: where a wide sheet names its units
     rows: int = 0
     skipped_totals: int = 0
 

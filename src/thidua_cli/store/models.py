@@ -186,6 +186,5 @@ class RuleSetting(SQLModel, table=True):
     source: str = ""
 
 
-Index("ix_score_period", Score.cluster_id, Score.year, Score.period)
 Index("ix_criterion_year", Criterion.cluster_id, Criterion.year)
 Index("ix_commendation_year", Commendation.cluster_id, Commendation.year)

@@ -1,0 +1,193 @@
+"""The command line around import (SPEC §8): init, status, the template read back by import,
+Vietnamese help for every command and option, exit codes for bad usage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from tests.conftest import error_lines, only_error, query, run, summary_rows, total_line
+from tests.workbooks import long_table, self_form_table, self_scores, write
+from thidua_cli.cli.app import app
+
+
+def test_init_creates_the_database_and_the_cluster(tmp_path: Path) -> None:
+    path = tmp_path / "moi" / "thidua.db"
+    result = run(
+        path, "init", "--code", "c7", "--name", "Cụm  thi đua\nsố 7", "--province", "Thanh Hóa"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"Cơ sở dữ liệu: sqlite:///{path}", "Đã tạo cụm C7."]
+    assert query(path, "SELECT code, name, province FROM cluster") == [
+        ("C7", "Cụm thi đua số 7", "Thanh Hóa")
+    ]
+    again = run(path, "init", "--code", "C7", "--name", "Cụm thi đua số 7 tỉnh Thanh Hóa")
+    assert again.stdout.splitlines()[-1] == "Đã cập nhật cụm C7."
+    assert query(path, "SELECT name, province FROM cluster") == [
+        ("Cụm thi đua số 7 tỉnh Thanh Hóa", "Thanh Hóa")
+    ]
+
+
+def test_init_needs_both_code_and_name(tmp_path: Path) -> None:
+    result = run(tmp_path / "x.db", "init", "--code", "C7")
+    assert result.exit_code == 2
+    assert "Lỗi: Cần cả --code và --name để tạo cụm." in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_import_without_a_database_says_how_to_create_one(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "1", 5] + [None] * 4]))
+    result = run(tmp_path / "khong-co.db", "import", path)
+    assert result.exit_code == 1
+    assert f"Lỗi: Không tìm thấy cơ sở dữ liệu {tmp_path / 'khong-co.db'}." in result.stderr
+    assert "thidua init" in result.stderr
+    assert not (tmp_path / "khong-co.db").exists()
+
+
+def test_import_into_a_database_without_a_cluster(tmp_path: Path) -> None:
+    path = tmp_path / "trong.db"
+    assert run(path, "init").exit_code == 0
+    result = run(path, "import", write(tmp_path / "s.xlsx", self_form_table("TD", {})))
+    assert result.exit_code == 1
+    assert "Lỗi: Cơ sở dữ liệu chưa có cụm thi đua nào." in result.stderr
+
+
+def test_two_clusters_need_the_cluster_option(seeded: Path, tmp_path: Path) -> None:
+    assert run(seeded, "init", "--code", "K2", "--name", "Khối thi đua số 2").exit_code == 0
+    path = write(tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "2", 25] + [None] * 4]))
+    ambiguous = run(seeded, "import", path)
+    assert ambiguous.exit_code == 2
+    assert "Lỗi: Cơ sở dữ liệu có nhiều cụm; cần chỉ rõ cụm." in ambiguous.stderr
+    assert "Thêm --cluster với một trong: C7, K2." in ambiguous.stderr
+    unknown = run(seeded, "--cluster", "C9", "import", path)
+    assert unknown.exit_code == 2
+    assert "Lỗi: Không có cụm “C9” trong cơ sở dữ liệu." in unknown.stderr
+    chosen = run(seeded, "--cluster", "c7", "import", path)
+    assert chosen.exit_code == 0, chosen.output
+    assert total_line(chosen) == "Tổng: 1 mới, 0 cập nhật, 0 không đổi."
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--half", "2"], "Lỗi: --half chỉ nhận giá trị 1 (sáu tháng đầu năm), không nhận 2."),
+        (["--kind", "diem"], "Lỗi: Không có loại bảng “diem”."),
+        (["--layer", "trung bình"], "Lỗi: Không có lớp điểm “trung bình”."),
+        (["--year", "23"], "Lỗi: Năm 23 không hợp lệ."),
+    ],
+)
+def test_bad_options_are_usage_errors(
+    seeded: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    path = write(tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "2", 25] + [None] * 4]))
+    result = run(seeded, "import", path, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_forced_kind_that_does_not_fit_is_an_error(seeded: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "2", 25] + [None] * 4]))
+    result = run(seeded, "import", path, "--kind", "Bỏ phiếu")
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (line.file, line.sheet) == ("s.xlsx", "Chấm điểm")
+    assert line.message.startswith("giống kết quả bỏ phiếu (tiêu đề ở dòng 1) nhưng thiếu cột")
+    assert "“Số phiếu đồng ý”" in line.message
+
+
+def test_status_shows_what_is_there_and_what_is_missing(seeded: Path, tmp_path: Path) -> None:
+    forms = [
+        write(tmp_path / f"{c}.xlsx", self_form_table(c, self_scores(c))) for c in ("TD", "HND")
+    ]
+    assert run(seeded, "import", *forms).exit_code == 0
+    result = run(seeded, "status", "--year", "2023")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        "Cụm thi đua số 7 (C7), năm 2023",
+        "Các năm có dữ liệu: 2022, 2023",
+        "Trưởng cụm: chưa có; Phó cụm: chưa có",
+        "Bảng tiêu chí: 5 tiêu chí chuẩn chấm điểm (6 nhóm), tổng điểm chuẩn 100",
+    ]
+    table = {row[0]: row for row in summary_rows(result)}
+    assert len(table) == 8
+    assert table["TD"] == ("TD", "Tỉnh Đoàn", "4", "–", "5/5", "–", "–", "–")
+    assert table["MTTQ"][4] == "–"
+    assert "  • Chưa ghi trưởng cụm năm 2023." in lines
+    assert "  • Chưa gửi bảng tự chấm cả năm: MTTQ, LDLD, CCB, HPN, LMHTX, CTD." in lines
+    assert "  • Chưa có danh sách khen thưởng năm 2023." in lines
+
+
+def test_status_without_any_data(db: Path) -> None:
+    result = run(db, "status")
+    assert result.exit_code == 1
+    assert "Lỗi: Cụm C7 chưa có dữ liệu năm nào." in result.stderr
+
+
+def test_template_reads_back_cleanly(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "mau.xlsx"
+    written = run(db, "template", path)
+    assert written.exit_code == 0, written.output
+    assert written.stdout.strip() == f"Đã ghi tệp mẫu: {path}"
+    first = run(db, "import", path)
+    assert first.exit_code == 0, first.output
+    assert error_lines(first) == []
+    kinds = {row[2] for row in summary_rows(first)}
+    assert kinds == {
+        "quy chế (tham số)",
+        "danh sách đơn vị thành viên",
+        "bảng tiêu chí chấm điểm",
+        "trưởng cụm, phó cụm qua các năm",
+        "bảng chấm điểm (dạng dọc)",
+        "bảng tổng hợp điểm (mỗi đơn vị một cột)",
+        "bảng tự chấm của đơn vị",
+        "kết quả bỏ phiếu",
+        "danh sách khen thưởng",
+    }
+    assert "Bỏ qua: mau.xlsx › Hướng dẫn: sheet hướng dẫn / danh mục, bỏ qua." in first.stderr
+    new = int(total_line(first).split()[1])
+    assert new > 9
+    again = run(db, "import", path)
+    assert total_line(again) == f"Tổng: 0 mới, 0 cập nhật, {new} không đổi."
+
+
+def test_template_needs_an_xlsx_name(tmp_path: Path) -> None:
+    result = run(tmp_path / "x.db", "template", tmp_path / "mau.xls")
+    assert result.exit_code == 2
+    assert f"Lỗi: Tên tệp “{tmp_path / 'mau.xls'}” phải có đuôi .xlsx." in result.stderr
+
+
+def _commands() -> list[tuple[str, Any]]:
+    """Every command and subcommand, as the (vendored) Click objects typer builds."""
+    found = []
+
+    def walk(prefix: str, command: Any) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            found.append((f"{prefix}{name}", sub))
+            walk(f"{prefix}{name} ", sub)
+
+    walk("", typer.main.get_command(app))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
+def test_every_command_and_option_has_vietnamese_help(name: str, command: Any) -> None:
+    assert command.help and command.help.strip(), f"`thidua {name}` has no help text"
+    for param in command.params:
+        if param.param_type_name == "option" and param.name != "help":
+            assert getattr(param, "help", None), f"`thidua {name}` option {param.opts} has no help"
+    result = run(Path("khong-dung.db"), *name.split(), "--help")
+    assert result.exit_code == 0
+    assert command.help.split(".")[0].split("\n")[0][:30] in " ".join(result.stdout.split())
+
+
+def test_top_level_help_lists_the_commands(tmp_path: Path) -> None:
+    result = run(tmp_path / "x.db", "--help")
+    assert result.exit_code == 0
+    for name in ("init", "template", "import", "status"):
+        assert f"  {name} " in result.stdout
+    assert "Công cụ cho cụm, khối thi đua" in result.stdout

@@ -1,0 +1,160 @@
+"""Self-score forms (SPEC §3.1 self-score form): one unit's returned table, the unit and the year
+named in the title rows, `Điểm` merged over `Tự chấm | Thống nhất`, numbering row, totals."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from tests.conftest import error_lines, only_error, query, run, scores, total_line
+from tests.workbooks import (
+    CODES,
+    NA,
+    Table,
+    criteria_table,
+    members_table,
+    self_form_table,
+    self_scores,
+    write,
+)
+
+HND = {"1.1": 19, "1.2": "18,5", "2": 28, "3": 18, "4": 10, "5": "3", "6": None, "7": 1, "8": None}
+
+
+def test_form_with_merged_two_row_header(seeded: Path, tmp_path: Path) -> None:
+    table = self_form_table("Hội Nông dân tỉnh", HND, agreed={"1.1": 18, "1.2": 18})
+    table.rows = [*table.rows[:5], None, *table.rows[5:]]  # a blank row inside the table
+    result = run(seeded, "import", write(tmp_path / "hoi-nong-dan.xlsx", table))
+    assert result.exit_code == 0, result.output
+    assert scores(seeded) == {
+        ("HND", "1.1", "self", "", "FY", 2023): 19.0,
+        ("HND", "1.2", "self", "", "FY", 2023): 18.5,
+        ("HND", "2", "self", "", "FY", 2023): 28.0,
+        ("HND", "3", "self", "", "FY", 2023): 18.0,
+        ("HND", "4", "self", "", "FY", 2023): 10.0,
+        ("HND", "5", "self", "", "FY", 2023): 3.0,
+        ("HND", "7", "self", "", "FY", 2023): 1.0,
+        ("HND", "1.1", "agreed", "", "FY", 2023): 18.0,
+        ("HND", "1.2", "agreed", "", "FY", 2023): 18.0,
+    }
+    assert total_line(result) == "Tổng: 9 mới, 0 cập nhật, 0 không đổi."
+    # the total row (19 + 18,5 + 28 + 18 + 10 + 3 − 1 = 95,5) agrees: no warning
+    assert "Cảnh báo" not in result.stderr
+    assert "bỏ qua 1 dòng tổng cộng" in result.stderr
+
+
+def test_unit_in_the_title_by_abbreviation_and_nfd(seeded: Path, tmp_path: Path) -> None:
+    lhpn = self_form_table("Hội LHPN tỉnh Thanh Hóa", self_scores("HPN"))
+    ldld = self_form_table(
+        unicodedata.normalize("NFD", "Liên đoàn Lao động tỉnh"), self_scores("LDLD")
+    )
+    result = run(
+        seeded, "import", write(tmp_path / "a.xlsx", lhpn), write(tmp_path / "b.xlsx", ldld)
+    )
+    assert result.exit_code == 0, result.output
+    assert {k[0] for k in scores(seeded)} == {"HPN", "LDLD"}
+
+
+def test_unit_option_when_the_form_does_not_say(seeded: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "form.xlsx", self_form_table(None, self_scores("TD")))
+    refused = run(seeded, "import", path)
+    assert refused.exit_code == 1
+    line = only_error(refused)
+    assert (line.file, line.sheet) == ("form.xlsx", "Bảng tự chấm")
+    assert line.message == "Bảng tự chấm không ghi tên đơn vị."
+    assert line.hint == "Thêm dòng “Đơn vị: <tên đơn vị>” ở phần tiêu đề, hoặc dùng --unit."
+    result = run(seeded, "import", path, "--unit", "TD")
+    assert result.exit_code == 0, result.output
+    assert {k[0] for k in scores(seeded)} == {"TD"}
+
+
+def test_unknown_unit_in_the_title(seeded: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "form.xlsx", self_form_table("Hội Nông dân huyện", HND))
+    result = run(seeded, "import", path)
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (
+        line.message
+        == "Đơn vị “Hội Nông dân huyện” (ở dòng tiêu đề) không có trong danh sách đơn vị."
+    )
+    assert line.hint == "Có phải: Hội Nông dân tỉnh?"
+
+
+def test_half_year_form_and_its_tables_in_one_batch(db: Path, tmp_path: Path) -> None:
+    # the forms are named first, the members and the table last: order does not matter
+    forms = [
+        write(
+            tmp_path / f"{code}.xlsx",
+            self_form_table(code, self_scores(code), year_title="6 THÁNG ĐẦU NĂM 2024"),
+        )
+        for code in ("TD", "CCB")
+    ]
+    members = write(tmp_path / "dv.xlsx", members_table({2024: CODES}))
+    table = write(tmp_path / "tc.xlsx", criteria_table(2024))
+    result = run(db, "import", *forms, members, table)
+    assert result.exit_code == 0, result.output
+    stored = scores(db)
+    assert {(k[0], k[4], k[5]) for k in stored} == {("TD", "H1", 2024), ("CCB", "H1", 2024)}
+    assert stored[("TD", "1.1", "self", "", "H1", 2024)] == 20 - 3 % 3
+    assert total_line(result) == f"Tổng: {8 + 15 + len(stored)} mới, 0 cập nhật, 0 không đổi."
+
+
+def test_half_option_against_a_year_end_title(seeded: Path, tmp_path: Path) -> None:
+    table = self_form_table("TD", self_scores("TD"), year_title="BÁO CÁO TỔNG KẾT NĂM 2023")
+    result = run(seeded, "import", write(tmp_path / "f.xlsx", table), "--half", "1")
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert line.message == (
+        "Dòng tiêu đề ghi kỳ cả năm nhưng tùy chọn --half 1 chọn 6 tháng đầu năm."
+    )
+
+
+def test_total_row_that_disagrees_is_a_warning(seeded: Path, tmp_path: Path) -> None:
+    table = self_form_table("Hội Nông dân tỉnh", HND, total="96,5")
+    result = run(seeded, "import", write(tmp_path / "f.xlsx", table))
+    assert result.exit_code == 0, result.output
+    total_row = table.row_of(len(table.rows) - 1)
+    assert (
+        f"Cảnh báo: f.xlsx › Bảng tự chấm dòng {total_row}, cột D: dòng tổng ghi 96,5, tổng các "
+        "dòng là 95,5 (chỉ nhập các dòng, không nhập dòng tổng)." in result.stderr
+    )
+
+
+def test_code_column_headed_tt_and_no_agreed_column(seeded: Path, tmp_path: Path) -> None:
+    table = Table(
+        "Tự chấm",
+        ["TT", "Nội dung tiêu chí", "Điểm chuẩn", "Điểm tự chấm", "Ghi chú"],
+        [
+            ["1.1", "Nghị quyết", 20, 17, None],
+            ["1.2", "Pháp luật", 20, "16,25", "thiếu 1 hội nghị"],
+            ["8", "Sai phạm", None, "x", None],
+        ],
+        titles=["ĐƠN VỊ: TỈNH ĐOÀN", "BẢNG TỰ CHẤM ĐIỂM NĂM 2023"],
+    )
+    result = run(seeded, "import", write(tmp_path / "f.xlsx", table))
+    assert result.exit_code == 0, result.output
+    assert scores(seeded) == {
+        ("TD", "1.1", "self", "", "FY", 2023): 17.0,
+        ("TD", "1.2", "self", "", "FY", 2023): 16.25,
+        ("TD", "8", "self", "", "FY", 2023): 1.0,  # the veto is marked
+    }
+    assert query(seeded, "SELECT note FROM score WHERE note != ''") == [("thiếu 1 hội nghị",)]
+
+
+def test_error_cell_where_a_score_should_be(seeded: Path, tmp_path: Path) -> None:
+    scores_with_error = {**HND, "3": NA}
+    table = self_form_table("Hội Nông dân tỉnh", scores_with_error, total=None)
+    result = run(seeded, "import", write(tmp_path / "f.xlsx", table))
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (line.row, line.column, line.value) == (str(table.row_of(6)), "D", "#N/A")
+    assert line.message == "Ô lỗi #N/A ở cột điểm “Tự chấm”."
+
+
+def test_score_above_max_in_a_form_names_the_cell(seeded: Path, tmp_path: Path) -> None:
+    table = self_form_table("Hội Nông dân tỉnh", {**HND, "4": 12}, total=None)
+    result = run(seeded, "import", write(tmp_path / "f.xlsx", table))
+    assert result.exit_code == 1
+    assert [(e.row, e.column, e.message) for e in error_lines(result)] == [
+        (str(table.row_of(7)), "D", "Điểm 12 vượt điểm tối đa 10 của tiêu chí 4.")
+    ]
