@@ -57,7 +57,7 @@ def main(
 
 def _register() -> None:
     # importing the modules registers their commands on `app`
-    from . import commands, rank_cmd  # noqa: F401
+    from . import commands, rank_cmd, report_cmd  # noqa: F401
 
 
 _register()

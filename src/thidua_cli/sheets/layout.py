@@ -137,9 +137,11 @@ def detect_layout(
         candidates: list[tuple[tuple[int, ...], dict[int, list[str]], dict[int, str]]] = [
             ((row_number,), {c: [t] for c, t in top.items()}, top)
         ]
+        units_below: set[int] = set()
         if index + 1 < len(head):
             below_number, below_values = head[index + 1]
             below = _row_text(below_values)
+            units_below = {col for col, text in below.items() if unit_lookup(text)}
             if below and not _is_numbering_row(below) and not _has_numbers(below_values):
                 filled = _merge_fill(top, row_number, sheet.merged)
                 variants: dict[int, list[str]] = {}
@@ -163,10 +165,7 @@ def detect_layout(
                     unit_columns = _wide_unit_columns(unmatched, shown, unit_lookup)
                     if not unit_columns:
                         continue
-                elif len(rows) == 2 and any(
-                    len(variants[col]) == 3 and unit_lookup(variants[col][0])
-                    for col in fields.values()
-                ):
+                elif any(fields.get(f) in units_below for f in ("self", "peer", "agreed")):
                     continue  # units named under a merged `Điểm tự chấm`: one column per unit
                 missing = [group for group in spec.required if not any(f in fields for f in group)]
                 score = len(fields) * 10 + len(spec.required) + 5 * len(unit_columns)

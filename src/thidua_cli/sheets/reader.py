@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -43,8 +44,16 @@ class Sheet:
         if self._source is None:
             return
         pad = [None] * self._col_offset
+        rows = iter(self._source.iter_rows())
+        first = next(rows, None)
+        if first is None:
+            return
         number = self._row_offset
-        for values in self._source.iter_rows():
+        if number and all(value in ("", None) for value in first):
+            # python-calamine yields an empty row for each unused row above the used range
+            # (but does not pad the columns); those rows count, so start from row 1
+            number = 0
+        for values in itertools.chain([first], rows):
             number += 1
             yield number, pad + list(values) if pad else list(values)
 
