@@ -215,8 +215,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rank-rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--work", type=Path, default=HERE / "out", help="generated files")
     args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
+    global OUT
+    OUT = args.work
+    OUT.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     imports = []
     for n in (int(s) for s in args.sizes.split(",") if s):

@@ -26,8 +26,12 @@ def run(db: Path, *args: object) -> Result:
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("sample") / "c7.db"
-    assert run(db, "init", "--code", "C7", "--name", "Cụm thi đua số 7", "--province",
-               "Thanh Hóa").exit_code == 0
+    assert (
+        run(
+            db, "init", "--code", "C7", "--name", "Cụm thi đua số 7", "--province", "Thanh Hóa"
+        ).exit_code
+        == 0
+    )
     result = run(db, "import", sample_data_dir())
     assert result.exit_code == 0, result.stderr
     return db
@@ -46,8 +50,18 @@ def test_rank_table_shows_the_hand_checked_year(db: Path) -> None:
     lines = [line for line in result.stdout.splitlines() if line.startswith("│")]
     cells = [[c.strip() for c in line.strip("│").split("│")] for line in lines]
     assert [c[1] for c in cells] == ["TD", "HPN", "MTTQ", "LDLD", "CCB", "HND", "LMHTX", "CTD"]
-    assert cells[0] == ["1", "TD", "Tỉnh Đoàn", "102", "91,5", "4", "0", "95,5", "Xuất sắc",
-                        "Cờ thi đua cấp tỉnh (dẫn đầu)"]
+    assert cells[0] == [
+        "1",
+        "TD",
+        "Tỉnh Đoàn",
+        "102",
+        "91,5",
+        "4",
+        "0",
+        "95,5",
+        "Xuất sắc",
+        "Cờ thi đua cấp tỉnh (dẫn đầu)",
+    ]
     # HPN's bonus of 12 is capped at 10: 78,5 + 10 = 88,5, band Tốt not Xuất sắc
     assert cells[1][4:10] == ["78,5", "10", "0", "88,5", "Tốt", "Bằng khen"]
     assert cells[2][7:10] == ["86,5", "Tốt", "Bằng khen"]
@@ -60,20 +74,59 @@ def test_rank_json_has_the_exact_spec_shape(db: Path) -> None:
     result = run(db, "rank", "--year", 2023, "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["cluster", "year", "period", "scale", "provisional", "units",
-                          "next_head", "next_deputy", "warnings"]
+    assert list(data) == [
+        "cluster",
+        "year",
+        "period",
+        "scale",
+        "provisional",
+        "units",
+        "next_head",
+        "next_deputy",
+        "warnings",
+    ]
     assert (data["cluster"], data["year"], data["period"], data["scale"]) == ("C7", 2023, "FY", 100)
     assert data["provisional"] is False
     first = data["units"][0]
-    assert list(first) == ["code", "name", "self_total", "base", "bonus", "deduction", "total",
-                           "rank", "band", "leader", "proposal", "vetoed", "provisional", "missing"]
-    assert first == {"code": "TD", "name": "Tỉnh Đoàn", "self_total": 102.0, "base": 91.5,
-                     "bonus": 4.0, "deduction": 0.0, "total": 95.5, "rank": 1,
-                     "band": "Xuất sắc", "leader": True, "proposal": "Cờ thi đua cấp tỉnh",
-                     "vetoed": False, "provisional": False, "missing": []}
+    assert list(first) == [
+        "code",
+        "name",
+        "self_total",
+        "base",
+        "bonus",
+        "deduction",
+        "total",
+        "rank",
+        "band",
+        "leader",
+        "proposal",
+        "vetoed",
+        "provisional",
+        "missing",
+    ]
+    assert first == {
+        "code": "TD",
+        "name": "Tỉnh Đoàn",
+        "self_total": 102.0,
+        "base": 91.5,
+        "bonus": 4.0,
+        "deduction": 0.0,
+        "total": 95.5,
+        "rank": 1,
+        "band": "Xuất sắc",
+        "leader": True,
+        "proposal": "Cờ thi đua cấp tỉnh",
+        "vetoed": False,
+        "provisional": False,
+        "missing": [],
+    }
     assert [u["total"] for u in data["units"]] == [95.5, 88.5, 86.5, 83.0, 82.0, 79.0, 70.5, 68.25]
     assert [u["proposal"] for u in data["units"]][:4] == [
-        "Cờ thi đua cấp tỉnh", "Bằng khen", "Bằng khen", None]
+        "Cờ thi đua cấp tỉnh",
+        "Bằng khen",
+        "Bằng khen",
+        None,
+    ]
     assert (data["next_head"], data["next_deputy"]) == ("TD", "HND")
 
 
@@ -115,8 +168,9 @@ def test_half_year_is_provisional_and_names_no_leader(db: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["period"] == "H1" and data["provisional"] is True
-    assert all(u["provisional"] and not u["leader"] and u["proposal"] is None
-               for u in data["units"])
+    assert all(
+        u["provisional"] and not u["leader"] and u["proposal"] is None for u in data["units"]
+    )
     assert data["units"][0]["code"] == "TD" and data["units"][0]["total"] == 94.0
 
 
@@ -145,8 +199,17 @@ def test_rotation_proposes_with_reasons_and_an_election_wins(db: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Trưởng cụm: Tỉnh Đoàn (TD) – Phó cụm năm 2023 lên làm Trưởng cụm" in result.stdout
     assert "Phó cụm: Hội Nông dân tỉnh (HND)" in result.stdout
-    elected = run(db, "rotation", "set", "--year", 2024, "--head", "Ủy ban MTTQ Việt Nam tỉnh",
-                  "--deputy", "TD")
+    elected = run(
+        db,
+        "rotation",
+        "set",
+        "--year",
+        2024,
+        "--head",
+        "Ủy ban MTTQ Việt Nam tỉnh",
+        "--deputy",
+        "TD",
+    )
     assert elected.exit_code == 0, elected.stderr
     data = json.loads(run(db, "rank", "--year", 2023, "--json").stdout)
     assert (data["next_head"], data["next_deputy"]) == ("MTTQ", "TD")
@@ -155,7 +218,9 @@ def test_rotation_proposes_with_reasons_and_an_election_wins(db: Path) -> None:
 
 
 def test_rotation_set_refuses_unknown_units_and_the_same_unit_twice(db: Path) -> None:
-    unknown = run(db, "rotation", "set", "--year", 2024, "--head", "Tinh Doan", "--deputy", "Hội Nông nghiệp")
+    unknown = run(
+        db, "rotation", "set", "--year", 2024, "--head", "Tinh Doan", "--deputy", "Hội Nông nghiệp"
+    )
     assert unknown.exit_code == 2 and "Có phải: Hội Nông dân tỉnh;" in unknown.stderr
     same = run(db, "rotation", "set", "--year", 2024, "--head", "TD", "--deputy", "TD")
     assert same.exit_code == 2 and "không được là một đơn vị" in same.stderr
@@ -172,7 +237,8 @@ def test_rules_show_sources_and_set_changes_the_ranking(db: Path) -> None:
     assert (hpn["bonus"], hpn["total"], hpn["band"]) == (12.0, 90.5, "Xuất sắc")
     shown = run(db, "rules", "--year", 2023)
     assert "lệnh thidua rules set" in next(
-        line for line in shown.stdout.splitlines() if "bonus_cap" in line)
+        line for line in shown.stdout.splitlines() if "bonus_cap" in line
+    )
 
 
 def test_rules_set_rejects_bad_keys_and_values(db: Path) -> None:

@@ -185,6 +185,23 @@ def test_bad_cell_is_named_and_nothing_is_written(
     assert "Có 1 lỗi. Không ghi gì vào cơ sở dữ liệu." in result.stderr
 
 
+def test_table_away_from_a1_is_named_as_excel_shows_it(seeded: Path, tmp_path: Path) -> None:
+    # nothing in rows 1-3 nor in columns A-B: the cells are still F6, not row 3 or column D
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chấm điểm"
+    for column, header in enumerate(["Năm", "Mã đơn vị", "Mã tiêu chí", "Tự chấm"], start=3):
+        sheet.cell(row=4, column=column, value=header)
+    for row, values in ((5, [2023, "TD", "1.1", 18]), (6, [2023, "TD", "1.2", 25])):
+        for column, value in enumerate(values, start=3):
+            sheet.cell(row=row, column=column, value=value)
+    book.save(tmp_path / "lech.xlsx")
+    result, _ = refused(seeded, tmp_path / "lech.xlsx")
+    line = only_error(result)
+    assert (line.row, line.column, line.value) == ("6", "F", "25")
+    assert line.message == "Điểm 25 vượt điểm tối đa 20 của tiêu chí 1.2."
+
+
 def test_same_key_twice_names_both_rows(seeded: Path, tmp_path: Path) -> None:
     path = scores_file(tmp_path, [2023, "Cả năm", "Tỉnh Đoàn", "1.1", 17, None, None, None, None])
     result, _ = refused(seeded, path)

@@ -44,9 +44,12 @@ def run_demo(directory: Path) -> None:
     console.rule("[bold]2. Tình hình năm 2023")
     print_status(build_status(engine, None, 2023))
     _rank_and_rotate(console, engine, db)
+    reports = _write_reports(console, engine, db, directory)
     engine.dispose()
     console.rule("[bold]Xong")
     console.print(f"Cơ sở dữ liệu: {db_path}")
+    for path in reports:
+        console.print(f"Báo cáo: {path}")
 
 
 def _rank_and_rotate(console, engine, db: str) -> None:  # type: ignore[no-untyped-def]
@@ -66,3 +69,18 @@ def _rank_and_rotate(console, engine, db: str) -> None:  # type: ignore[no-untyp
     console.print(f"$ thidua --db {db} rank --year 2024 --half 1")
     half = rank_and_store(engine, None, 2024, "H1")
     print_rank_table(half)
+
+
+def _write_reports(console, engine, db: str, directory: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    from ..reports.service import make_report
+
+    console.rule("[bold]6. Báo cáo sơ kết 6 tháng đầu năm 2024 và tổng kết năm 2023")
+    written = []
+    for half, year in ((True, 2024), (False, 2023)):
+        for fmt in ("docx", "html"):
+            flag = " --half 1" if half else ""
+            console.print(f"$ thidua --db {db} report --year {year}{flag} --format {fmt}")
+            report = make_report(engine, None, year=year, half=half, fmt=fmt, out=directory,
+                                 template_dir=None, notes=None)
+            written.append(report.path)
+    return written
