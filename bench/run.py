@@ -114,7 +114,8 @@ sheet = CalamineWorkbook.from_path(src).get_sheet_by_index(0)
 rows = sheet.iter_rows()
 next(rows)
 con = sqlite3.connect(dst)
-con.execute("CREATE TABLE score (year INT, period TEXT, unit TEXT, criterion TEXT, points REAL, note TEXT)")
+con.execute("CREATE TABLE score (year INT, period TEXT, unit TEXT, criterion TEXT, "
+            "points REAL, note TEXT)")
 with con:
     con.executemany("INSERT INTO score VALUES (?, ?, ?, ?, ?, ?)", (tuple(r[:6]) for r in rows))
 con.close()
@@ -125,10 +126,19 @@ def prepare_base_db(db: Path, setup: Path) -> None:
     if db.exists():
         db.unlink()
     env = {**os.environ, "THIDUA_DB": str(db)}
-    subprocess.run([*THIDUA, "init", "--code", "B1", "--name", "Cụm đo tốc độ"], check=True,
-                   env=env, stdout=subprocess.DEVNULL)
-    subprocess.run([*THIDUA, "import", str(setup)], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*THIDUA, "init", "--code", "B1", "--name", "Cụm đo tốc độ"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [*THIDUA, "import", str(setup)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def bench_import(n: int, runs: int) -> dict[str, float]:
@@ -150,17 +160,25 @@ def bench_import(n: int, runs: int) -> dict[str, float]:
     def fresh_work() -> None:
         shutil.copyfile(base, work)
 
-    limit_t, limit_rss = median_of(runs, [PY, "-c", LIMIT_SCRIPT, str(scores), str(limit_db)],
-                                   fresh_limit)
-    import_t, import_rss = median_of(runs, [*THIDUA, "--db", str(work), "import", str(scores)],
-                                     fresh_work)
+    limit_t, limit_rss = median_of(
+        runs, [PY, "-c", LIMIT_SCRIPT, str(scores), str(limit_db)], fresh_limit
+    )
+    import_t, import_rss = median_of(
+        runs, [*THIDUA, "--db", str(work), "import", str(scores)], fresh_work
+    )
     check = sqlite3.connect(work)
     stored = check.execute("SELECT count(*) FROM score").fetchone()[0]
     check.close()
     if stored != n:
         raise SystemExit(f"import stored {stored} rows, expected {n}")
-    return {"rows": n, "limit_s": limit_t, "limit_rss_mb": limit_rss, "import_s": import_t,
-            "import_rss_mb": import_rss, "ratio": import_t / limit_t}
+    return {
+        "rows": n,
+        "limit_s": limit_t,
+        "limit_rss_mb": limit_rss,
+        "import_s": import_t,
+        "import_rss_mb": import_rss,
+        "ratio": import_t / limit_t,
+    }
 
 
 def bench_help(runs: int) -> dict[str, float]:
@@ -188,8 +206,14 @@ def bench_rank(rows: int, runs: int) -> dict[str, float]:
                 "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, scorer,"
                 " points_c, note) VALUES (?, ?, 'FY', ?, ?, ?, '', ?, '')",
                 (
-                    (cluster_id, year, units[f"U{u:03d}"], criteria[(year, f"{c + 1}")], layer,
-                     ((u * 7 + c) % 21) * 50)
+                    (
+                        cluster_id,
+                        year,
+                        units[f"U{u:03d}"],
+                        criteria[(year, f"{c + 1}")],
+                        layer,
+                        ((u * 7 + c) % 21) * 50,
+                    )
                     for u in range(UNITS)
                     for c in range(CRITERIA)
                     for layer in ("self", "agreed")
@@ -220,7 +244,8 @@ def main() -> int:
     global OUT
     OUT = args.work
     OUT.mkdir(parents=True, exist_ok=True)
-    results: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    results: dict[str, object] = {"machine": machine}
     imports = []
     for n in (int(s) for s in args.sizes.split(",") if s):
         print(f"import N={n} …", file=sys.stderr)
@@ -236,17 +261,25 @@ def main() -> int:
 
     print(f"{'measure':<34}{'thidua':>10}{'reference':>12}{'ratio':>8}  target")
     for item in imports:
-        print(f"{'import ' + str(item['rows']) + ' rows (s)':<34}{item['import_s']:>10.2f}"
-              f"{item['limit_s']:>12.2f}{item['ratio']:>8.2f}  "
-              f"{'≤ 1.5' if item['rows'] <= 100_000 else '≤ 1.3'}")
-        print(f"{'  peak RSS (MB)':<34}{item['import_rss_mb']:>10}{item['limit_rss_mb']:>12}"
-              f"{'':>8}  {'≤ 400' if item['rows'] >= 500_000 else ''}")
+        print(
+            f"{'import ' + str(item['rows']) + ' rows (s)':<34}{item['import_s']:>10.2f}"
+            f"{item['limit_s']:>12.2f}{item['ratio']:>8.2f}  "
+            f"{'≤ 1.5' if item['rows'] <= 100_000 else '≤ 1.3'}"
+        )
+        print(
+            f"{'  peak RSS (MB)':<34}{item['import_rss_mb']:>10}{item['limit_rss_mb']:>12}"
+            f"{'':>8}  {'≤ 400' if item['rows'] >= 500_000 else ''}"
+        )
     h = results["help"]
-    print(f"{'thidua --help vs import typer (s)':<34}{h['help_s']:>10.3f}{h['typer_s']:>12.3f}"
-          f"{h['ratio']:>8.2f}  ≤ 2")
+    print(
+        f"{'thidua --help vs import typer (s)':<34}{h['help_s']:>10.3f}{h['typer_s']:>12.3f}"
+        f"{h['ratio']:>8.2f}  ≤ 2"
+    )
     r = results["rank"]
-    print(f"{'rank --json vs status (s)':<34}{r['rank_s']:>10.3f}{r['status_s']:>12.3f}"
-          f"{r['ratio']:>8.2f}  ≤ 1.2   ({r['score_rows']} score rows)")
+    print(
+        f"{'rank --json vs status (s)':<34}{r['rank_s']:>10.3f}{r['status_s']:>12.3f}"
+        f"{r['ratio']:>8.2f}  ≤ 1.2   ({r['score_rows']} score rows)"
+    )
     d = results["demo"]
     print(f"{'thidua demo (s)':<34}{d['demo_s']:>10.2f}{'':>12}{'':>8}  ≤ 3")
     print(f"written to {args.out}")

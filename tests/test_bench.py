@@ -14,9 +14,23 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     subprocess.run(
-        [sys.executable, str(BENCH), "--sizes", "600", "--runs", "1", "--rank-rows", "10000",
-         "--out", str(out), "--work", str(tmp_path / "work")],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            str(BENCH),
+            "--sizes",
+            "600",
+            "--runs",
+            "1",
+            "--rank-rows",
+            "10000",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     results = json.loads(out.read_text())
     imported = results["import"][0]

@@ -63,7 +63,8 @@ def import_(
         str | None,
         typer.Option(
             "--kind",
-            help="Buộc loại bảng: members, criteria, scores, wide_scores, self_form, votes, leadership, commendations, rules.",
+            help="Buộc loại bảng: members, criteria, scores, wide_scores, self_form, votes, "
+            "leadership, commendations, rules.",
         ),
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Năm, khi bảng không ghi.")] = None,

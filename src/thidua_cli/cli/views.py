@@ -63,7 +63,8 @@ def print_import_report(report: ImportReport) -> None:
         return
     if not report.sheets:
         diag.print(
-            "[yellow]Không có bảng nào để nhập.[/] Kiểm tra tiêu đề các cột (xem `thidua template`)."
+            "[yellow]Không có bảng nào để nhập.[/] "
+            "Kiểm tra tiêu đề các cột (xem `thidua template`)."
         )
         return
     table = Table(

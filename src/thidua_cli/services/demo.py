@@ -80,7 +80,15 @@ def _write_reports(console, engine, db: str, directory: Path) -> list[Path]:  # 
         for fmt in ("docx", "html"):
             flag = " --half 1" if half else ""
             console.print(f"$ thidua --db {db} report --year {year}{flag} --format {fmt}")
-            report = make_report(engine, None, year=year, half=half, fmt=fmt, out=directory,
-                                 template_dir=None, notes=None)
+            report = make_report(
+                engine,
+                None,
+                year=year,
+                half=half,
+                fmt=fmt,
+                out=directory,
+                template_dir=None,
+                notes=None,
+            )
             written.append(report.path)
     return written

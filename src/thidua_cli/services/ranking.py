@@ -173,7 +173,8 @@ def rank_and_store(
         if locked and not force:
             raise ThiduaError(
                 f"Năm {year} đã chốt kết quả; không xếp hạng lại.",
-                "Xem kết quả đã lưu trong báo cáo, hoặc dùng --force nếu thật sự cần (sẽ được ghi lại).",
+                "Xem kết quả đã lưu trong báo cáo, hoặc dùng --force nếu thật sự cần "
+                "(sẽ được ghi lại).",
             )
         inp = load_period_input(conn, cluster, year, period)
         if not inp.units:
