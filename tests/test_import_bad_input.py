@@ -130,7 +130,7 @@ def scores_file(tmp_path: Path, bad_row: list[object], *, name: str = "cham-diem
         pytest.param(
             [2023, "Cả năm", "TD", "2", 9.125, None, None, None, None],
             "E",
-            "9.125",
+            "9,125",
             "Điểm có quá 2 chữ số thập phân.",
             "Làm tròn điểm đến 2 chữ số thập phân",
             id="three-decimals",

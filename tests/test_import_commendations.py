@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from tests.conftest import error_lines, only_error, query, run, summary_rows, total_line
-from tests.workbooks import Table, commendations_tables, write
+from tests.workbooks import NA, Table, commendations_tables, write
 
 ROWS = [
     [
@@ -286,6 +286,25 @@ def test_bad_dates_gender_and_a_duplicate(seeded: Path, tmp_path: Path) -> None:
     assert error_lines(result)[0].hint == (
         "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/01/2024, hoặc kiểu ngày Excel."
     )
+
+
+def test_error_cell_in_the_unit_column(seeded: Path, tmp_path: Path) -> None:
+    rows = [[1, "Lê Văn A", "Nam", None, "Kinh", "Chuyên viên", NA, "Giấy khen", None, None]]
+    tables = commendations_tables(rows)
+    result = run(seeded, "import", write(tmp_path / "kt.xlsx", *tables))
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (line.row, line.column, line.value) == (str(tables[0].first_data_row), "G", "#N/A")
+    assert line.message == "Ô lỗi #N/A ở cột bắt buộc “Đơn vị”."
+
+
+def test_visible_lookup_sheet_named_danhmuc_is_skipped(seeded: Path, tmp_path: Path) -> None:
+    listing, lookup = commendations_tables(ROWS[:1])
+    lookup.hidden = False
+    result = run(seeded, "import", write(tmp_path / "kt.xlsx", listing, lookup))
+    assert result.exit_code == 0, result.output
+    assert "Bỏ qua: kt.xlsx › DANHMUC: sheet hướng dẫn / danh mục, bỏ qua." in result.stderr
+    assert total_line(result) == "Tổng: 1 mới, 0 cập nhật, 0 không đổi."
 
 
 def test_unit_of_the_person_must_be_a_member(seeded: Path, tmp_path: Path) -> None:

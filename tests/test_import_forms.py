@@ -73,11 +73,22 @@ def test_unknown_unit_in_the_title(seeded: Path, tmp_path: Path) -> None:
     result = run(seeded, "import", path)
     assert result.exit_code == 1
     line = only_error(result)
-    assert (
-        line.message
-        == "Đơn vị “Hội Nông dân huyện” (ở dòng tiêu đề) không có trong danh sách đơn vị."
+    assert (line.row, line.column, line.value) == ("3", "A", "Hội Nông dân huyện")
+    assert line.message == (
+        "Đơn vị “Hội Nông dân huyện” (ở dòng tiêu đề) không có trong danh sách đơn vị."
     )
     assert line.hint == "Có phải: Hội Nông dân tỉnh?"
+
+
+def test_unit_option_against_the_title(seeded: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "form.xlsx", self_form_table("Tỉnh Đoàn", self_scores("TD")))
+    result = run(seeded, "import", path, "--unit", "HND")
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (line.row, line.column, line.value) == ("3", "A", "Tỉnh Đoàn")
+    assert line.message == "Bảng tự chấm ghi đơn vị “Tỉnh Đoàn” nhưng tùy chọn --unit chọn “HND”."
+    # the same unit by another name is no conflict
+    assert run(seeded, "import", path, "--unit", "TD").exit_code == 0
 
 
 def test_half_year_form_and_its_tables_in_one_batch(db: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from tests.workbooks import (
     CODES,
     NAMES,
     Table,
+    criteria_table,
     long_table,
     members_table,
     self_scores,
@@ -76,19 +77,13 @@ def test_year_and_half_from_the_title_rows(seeded: Path, tmp_path: Path) -> None
         titles=["BẢNG TỰ CHẤM ĐIỂM 6 THÁNG ĐẦU NĂM 2024"],
     )
     # the 2024 table comes in the same batch; the scores file is named first
-    table_2024 = write(tmp_path / "tc.xlsx", _criteria_2024())
+    table_2024 = write(tmp_path / "tc.xlsx", criteria_table(2024))
     result = run(seeded, "import", write(tmp_path / "s.xlsx", table), members, table_2024)
     assert result.exit_code == 0, result.output
     assert set(scores(seeded, "s.year = 2024")) == {
         ("TD", "1.1", "self", "", "H1", 2024),
         ("HND", "1.1", "self", "", "H1", 2024),
     }
-
-
-def _criteria_2024() -> Table:
-    from tests.workbooks import CRITERIA_2023, criteria_table
-
-    return criteria_table(2024, CRITERIA_2023)
 
 
 def test_year_and_half_from_the_options(seeded: Path, tmp_path: Path) -> None:
@@ -214,9 +209,7 @@ def test_total_row_that_disagrees_is_a_warning(seeded: Path, tmp_path: Path) -> 
 
 def test_wide_sheet_names_units_that_are_members(seeded: Path, tmp_path: Path) -> None:
     # CTD joined in 2023: a 2022 sheet with a CTD column is refused, once, at the header
-    from tests.workbooks import wide_table as wide
-
-    table = wide({"TD": {"1": 30}, "CTD": {"1": 31}}, title="ĐIỂM THỐNG NHẤT NĂM 2022")
+    table = wide_table({"TD": {"1": 30}, "CTD": {"1": 31}}, title="ĐIỂM THỐNG NHẤT NĂM 2022")
     table.rows = [[1, "1", "Công tác tuyên truyền", 40, 30, 31]]
     result = run(seeded, "import", write(tmp_path / "w.xlsx", table))
     assert result.exit_code == 1

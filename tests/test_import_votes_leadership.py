@@ -63,7 +63,7 @@ def test_vote_counts_that_cannot_be(seeded: Path, tmp_path: Path) -> None:
         ("5", "F", "4", "Số có mặt phải từ số phiếu đồng ý (5) đến tổng số thành viên (8)."),
         ("6", "E", "0", "Tổng số thành viên phải lớn hơn 0."),
         ("7", "B", "Khen thưởng đột xuất", "Không hiểu nội dung bỏ phiếu."),
-        ("8", "D", "5.5", "Phải là số nguyên."),
+        ("8", "D", "5,5", "Phải là số nguyên."),
     ]
 
 

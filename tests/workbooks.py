@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -24,7 +24,6 @@ class ErrorCell:
 
 
 NA = ErrorCell("#N/A")
-REF = ErrorCell("#REF!")
 
 
 @dataclass
@@ -42,8 +41,6 @@ class Table:
     header2: Sequence[str | None] | None = None
     numbering: bool | str = False  # True: (1) (2) …; "plain": the numbers 1 2 3 …
     hidden: bool = False
-    merge_titles: bool = True
-    cells: dict[str, object] = field(default_factory=dict)  # extra cells, e.g. {"H30": "..."}
 
     @property
     def header_row(self) -> int:
@@ -86,7 +83,7 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
     width = len(table.header)
     for row, text in enumerate(table.titles, start=1):
         sheet.cell(row=row, column=1, value=text)
-        if table.merge_titles and width > 1:
+        if width > 1:
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     top = table.header_row
     for column, text in enumerate(table.header, start=1):
@@ -122,9 +119,6 @@ def _write_table(sheet: Worksheet, table: Table) -> None:
                 if value is not None:
                     _put(sheet, row, column, value)
         row += 1
-    for ref, value in table.cells.items():
-        cell = sheet[ref]
-        _put(sheet, cell.row, cell.column, value)
     if table.hidden:
         sheet.sheet_state = "hidden"
 
@@ -164,8 +158,6 @@ CRITERIA_2023: list[tuple[str, str, object, str]] = [
     ("V", "Điểm liệt", None, "Liệt"),
     ("8", "Để xảy ra sai phạm nghiêm trọng", None, ""),
 ]
-LEAVES_2023 = ["1.1", "1.2", "2", "3", "4", "5", "6", "7", "8"]
-MAX_2023 = {c: m for c, _, m, _ in CRITERIA_2023}
 
 # 2022: a smaller table; code 9 exists only in 2022
 CRITERIA_2022: list[tuple[str, str, object, str]] = [

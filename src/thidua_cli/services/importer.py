@@ -707,6 +707,7 @@ class _Checker:
                 )
 
     def _form_unit(self, rec: ScoreRow) -> str | None:
+        """The unit of a self-score form: its `Đơn vị: …` title, or --unit (which must agree)."""
         ref = rec.ref
         text = rec.unit
         if not text:
@@ -719,16 +720,30 @@ class _Checker:
                 "Thêm dòng “Đơn vị: <tên đơn vị>” ở phần tiêu đề, hoặc dùng --unit.",
             )
             return None
+        row, column = ref.title_unit_at or (None, None)
+        from_title = text == ref.title_unit
         code = self.index.lookup(text)
         if code is None:
             self.error(
                 ref,
-                None,
-                None,
+                row if from_title else None,
+                column if from_title else None,
                 text,
-                f"Đơn vị “{text}” (ở dòng tiêu đề) không có trong danh sách đơn vị.",
+                f"Đơn vị “{text}” ({'ở dòng tiêu đề' if from_title else 'ở tùy chọn --unit'}) "
+                "không có trong danh sách đơn vị.",
                 self.index.hint(text),
             )
+            return None
+        if ref.title_unit and not from_title and self.index.lookup(ref.title_unit) != code:
+            self.error(
+                ref,
+                row,
+                column,
+                ref.title_unit,
+                f"Bảng tự chấm ghi đơn vị “{ref.title_unit}” nhưng tùy chọn --unit chọn “{text}”.",
+                "Bỏ tùy chọn --unit, hoặc sửa dòng “Đơn vị: …” ở phần tiêu đề.",
+            )
+            return None
         return code
 
     # -- leadership

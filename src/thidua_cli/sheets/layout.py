@@ -247,6 +247,7 @@ class TitleInfo:
     unit: str | None = None
     scorer: str | None = None
     year_cell: tuple[int, int] | None = None  # (row, column) of the title naming the year
+    unit_cell: tuple[int, int] | None = None  # (row, column) of the `Đơn vị: …` title
 
 
 def layer_named(text: str) -> str | None:
@@ -289,4 +290,5 @@ def read_titles(
         match = re.match(r"(?i)^(tên đơn vị|ten don vi|đơn vị|don vi)\s*:\s*(.+)$", raw)
         if match and info.unit is None:
             info.unit = clean(match.group(2))
+            info.unit_cell = cells[index] if index < len(cells) else None
     return info

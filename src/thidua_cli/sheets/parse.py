@@ -147,7 +147,9 @@ class RowReader:
     def error(
         self, row: int, column: str | None, value: object, message: str, hint: str = ""
     ) -> None:
-        raw = "" if value is None else clean(value)
+        raw = "" if value is None else _cell_text(value)
+        if isinstance(value, (float, Decimal)):
+            raw = raw.replace(".", ",")  # the number as a Vietnamese Excel shows it: 9,125
         self.errors.append(RowError(self.ref.file, self.ref.sheet, row, column, raw, message, hint))
 
     def raw(self, row: int, values: list[object], name: str) -> object:
@@ -476,6 +478,10 @@ def parse_sheet(
     titles = read_titles(layout.title_lines, sheet.name, layout.title_cells)
     if not check_title_conflicts(reader, titles, options, layout.header_rows[0]):
         return
+    if titles.unit:
+        ref.title_unit = titles.unit
+        if titles.unit_cell:
+            ref.title_unit_at = (titles.unit_cell[0], column_letter(titles.unit_cell[1]))
     context = SheetContext(reader, titles, options)
     handler = _HANDLERS[layout.kind]
     used_cols = sorted(set(layout.fields.values()) | set(layout.unit_columns))
@@ -963,7 +969,19 @@ def _commendations(
             "Ghi họ và tên (cá nhân) hoặc tên tập thể.",
         )
         return
-    unit = reader.text(row, values, "unit") or ""
+    unit_cell = reader.raw(row, values, "unit")
+    if unit_cell is _BAD:
+        return  # a formula without a value, already said
+    if isinstance(unit_cell, _ErrorCell):
+        reader.error(
+            row,
+            reader.letter("unit"),
+            unit_cell.code,
+            f"Ô lỗi {unit_cell.code} ở cột bắt buộc “Đơn vị”.",
+            "Sửa công thức hoặc nhập tên, mã đơn vị trực tiếp.",
+        )
+        return
+    unit = _cell_text(unit_cell)
     if not unit and kind == "collective" and "unit" not in reader.cols:
         unit = recipient
     if not unit:

@@ -18,6 +18,8 @@ class SheetRef:
     sha256: str = ""
     unit_letters: dict[str, str] = field(default_factory=dict)  # wide layout: unit text -> letter
     header_row: int | None = None  # the (last) header row: where a wide sheet names its units
+    title_unit: str = ""  # a self-score form's `Đơn vị: …` title, as written
+    title_unit_at: tuple[int, str] | None = None  # its row and column letter
     rows: int = 0
     skipped_totals: int = 0
 
