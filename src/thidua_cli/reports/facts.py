@@ -49,9 +49,9 @@ def latest_year(conn: Connection, cluster_id: int, period: str) -> int | None:
     """The latest year with self or agreed scores of the period (any layer for H1)."""
     from sqlalchemy import func, select
 
-    from ..store.models import Score
+    from ..store.tables import table_of
 
-    table = Score.__table__
+    table = table_of(conn, "score")
     query = select(func.max(table.c.year)).where(
         table.c.cluster_id == cluster_id, table.c.period == period
     )
@@ -63,9 +63,9 @@ def latest_year(conn: Connection, cluster_id: int, period: str) -> int | None:
 def years_with_scores(conn: Connection, cluster_id: int, period: str) -> list[int]:
     from sqlalchemy import select
 
-    from ..store.models import Score
+    from ..store.tables import table_of
 
-    table = Score.__table__
+    table = table_of(conn, "score")
     rows = conn.execute(
         select(table.c.year)
         .where(table.c.cluster_id == cluster_id, table.c.period == period)
@@ -101,16 +101,16 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
 
     from ..scoring import Vote
     from ..services.rotation import propose_for_year
-    from ..store import models as m
+    from ..store.tables import table_of
 
-    unit = m.Unit.__table__
+    unit = table_of(conn, "unit")
     code_of: dict[int, str] = {}
     units: dict[str, tuple[str, str]] = {}
     for row in conn.execute(select(unit.c.id, unit.c.code, unit.c.name, unit.c.short_name)):
         code_of[row.id] = row.code
         units[row.code] = (row.name, row.short_name)
 
-    mem = m.Membership.__table__
+    mem = table_of(conn, "membership")
     members = [
         Member(code_of[r.unit_id], *units[code_of[r.unit_id]], r.rotation_order)
         for r in conn.execute(
@@ -123,7 +123,7 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
         key=lambda member: (member.rotation_order is None, member.rotation_order or 0, member.code)
     )
 
-    score = m.Score.__table__
+    score = table_of(conn, "score")
     senders = {
         code_of[row[0]]
         for row in conn.execute(
@@ -138,7 +138,7 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
         )
     }
 
-    com = m.Commendation.__table__
+    com = table_of(conn, "commendation")
     query = select(
         com.c.unit_id,
         com.c.kind,
@@ -156,7 +156,7 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
         for r in conn.execute(query.order_by(com.c.id))
     ]
 
-    vote = m.Vote.__table__
+    vote = table_of(conn, "vote")
     term_votes: dict[int, list[Vote]] = {}
     for r in conn.execute(
         select(vote).where(

@@ -21,7 +21,7 @@ def init_database(
     from sqlalchemy import select
 
     from ..store.db import database_url, get_engine
-    from ..store.models import Cluster
+    from ..store.tables import table_of
 
     if bool(code) != bool(name):
         raise UsageError(
@@ -32,8 +32,8 @@ def init_database(
         raise UsageError(f"Mã cụm “{code}” không hợp lệ.", "Dùng mã ngắn viết liền, ví dụ C7.")
     engine = get_engine(db, create=True)
     created = False
-    table = Cluster.__table__
     with engine.begin() as conn:
+        table = table_of(conn, "cluster")
         if code:
             code = code.strip().upper()
             existing = conn.execute(select(table).where(table.c.code == code)).first()

@@ -24,9 +24,9 @@ def pick_cluster(conn: Connection, code: str | None) -> ClusterInfo:
     """The cluster named by --cluster, or the only one in the database."""
     from sqlalchemy import select
 
-    from ..store.models import Cluster
+    from ..store.tables import table_of
 
-    table = Cluster.__table__
+    table = table_of(conn, "cluster")
     rows = conn.execute(
         select(table.c.id, table.c.code, table.c.name, table.c.province, table.c.organiser)
     ).all()

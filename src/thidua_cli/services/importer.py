@@ -232,36 +232,36 @@ class _State:
 def _load_state(conn: Connection, cluster: ClusterInfo) -> _State:
     from sqlalchemy import select
 
-    from ..store import models as m
+    from ..store.tables import table_of
 
-    unit_t = m.Unit.__table__
+    unit_t = table_of(conn, "unit")
     units = {r.code: dict(r._mapping) for r in conn.execute(select(unit_t))}
     unit_ids = {code: row["id"] for code, row in units.items()}
     code_of = {row["id"]: code for code, row in units.items()}
     members: dict[int, dict[str, int | None]] = defaultdict(dict)
-    mt = m.Membership.__table__
+    mt = table_of(conn, "membership")
     for r in conn.execute(select(mt).where(mt.c.cluster_id == cluster.id)):
         members[r.year][code_of[r.unit_id]] = r.rotation_order
     criteria: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    ct = m.Criterion.__table__
+    ct = table_of(conn, "criterion")
     for r in conn.execute(select(ct).where(ct.c.cluster_id == cluster.id)):
         criteria[r.year][r.code] = dict(r._mapping)
-    lt = m.Leadership.__table__
+    lt = table_of(conn, "leadership")
     leadership = {
         r.year: dict(r._mapping)
         for r in conn.execute(select(lt).where(lt.c.cluster_id == cluster.id))
     }
-    vt = m.Vote.__table__
+    vt = table_of(conn, "vote")
     votes = {
         (r.year, r.purpose, code_of[r.unit_id]): dict(r._mapping)
         for r in conn.execute(select(vt).where(vt.c.cluster_id == cluster.id))
     }
-    rt = m.RuleSetting.__table__
+    rt = table_of(conn, "rule_setting")
     rules = {
         (r.key, r.from_year): dict(r._mapping)
         for r in conn.execute(select(rt).where(rt.c.cluster_id == cluster.id))
     }
-    yt = m.YearLock.__table__
+    yt = table_of(conn, "year_lock")
     locked = {r.year for r in conn.execute(select(yt.c.year).where(yt.c.cluster_id == cluster.id))}
     return _State(cluster, units, unit_ids, members, criteria, leadership, votes, rules, locked)
 
@@ -288,7 +288,9 @@ class _Checker:
         self.unit_rows: dict[str, dict[str, Any]] = {}
         self.years: set[int] = set()
         self.bonus_cap_c = 1000
-        self._criterion_info: dict[int, dict[str, tuple[str, Decimal | None, bool]]] = {}
+        self._criterion_info: dict[
+            int, dict[str, tuple[str, Decimal | None, bool, int | None]]
+        ] = {}
 
     def error(
         self,
@@ -458,28 +460,40 @@ class _Checker:
                     f"chí chuẩn là {format_number(base)}."
                 )
 
-    def criterion(self, year: int, code: str) -> tuple[str, Decimal | None, bool] | None:
-        """(kind, max, is_group) of a criterion of that year, from the batch or the database."""
+    def criterion(
+        self, year: int, code: str
+    ) -> tuple[str, Decimal | None, bool, int | None] | None:
+        """(kind, max, is_group, max in hundredths) of a criterion of that year, from the batch
+        or the database; computed once per year."""
         cache = self._criterion_info.get(year)
         if cache is None:
             cache = self._criterion_info[year] = self._criterion_table(year)
         return cache.get(code)
 
-    def _criterion_table(self, year: int) -> dict[str, tuple[str, Decimal | None, bool]]:
+    def _criterion_table(
+        self, year: int
+    ) -> dict[str, tuple[str, Decimal | None, bool, int | None]]:
         table = self.criteria.get(year, {})
         parents = {
             c.parent if isinstance(c, ShapedCriterion) else c["parent_code"] for c in table.values()
         }
-        info: dict[str, tuple[str, Decimal | None, bool]] = {}
+        info: dict[str, tuple[str, Decimal | None, bool, int | None]] = {}
         for code, item in table.items():
             if isinstance(item, ShapedCriterion):
-                info[code] = (item.kind, item.max_points, item.is_group)
+                max_points = item.max_points
+                info[code] = (
+                    item.kind,
+                    max_points,
+                    item.is_group,
+                    int(max_points * 100) if max_points is not None else None,
+                )
             else:
                 max_c = item["max_c"]
                 info[code] = (
                     item["kind"],
                     Decimal(max_c) / 100 if max_c is not None else None,
                     code in parents,
+                    max_c,
                 )
         return info
 
@@ -494,6 +508,7 @@ class _Checker:
         leaf_sums: dict[tuple, int] = defaultdict(int)
         children: dict[int, dict[str, str | None]] = {}
         form_units: dict[int, str | None] = {}
+        deferred: list[tuple[ScoreRow, int, str]] = []
         for rec in self.batch.scores:
             self.years.add(rec.year)
             ref = rec.ref
@@ -560,7 +575,7 @@ class _Checker:
                     hint,
                 )
                 continue
-            kind, max_points, is_group = info
+            kind, max_points, is_group, max_c = info
             points_c = rec.points_c
             if rec.mark and kind != "veto":
                 self.error(
@@ -587,7 +602,7 @@ class _Checker:
                     "Nhập điểm từ 0 đến điểm tối đa (điểm trừ ghi ở tiêu chí loại Trừ).",
                 )
                 continue
-            if kind != "veto" and max_points is not None and points_c > max_points * 100:
+            if kind != "veto" and max_c is not None and points_c > max_c:
                 self.error(
                     ref,
                     rec.row,
@@ -639,10 +654,18 @@ class _Checker:
                 )
                 continue
             seen[key] = (ref, rec.row)
-            if kind != "veto":
-                leaf_sums[(id(ref), rec.unit, rec.layer, rec.year, "#" + kind)] += points_c
-            self._add_to_parents(children, leaf_sums, ref, rec, points_c, kind)
+            if ref.kind == "scores":
+                # long sheets rarely carry group rows: sum their leaves only if they do
+                deferred.append((rec, points_c, kind))
+            else:
+                if kind != "veto":
+                    leaf_sums[(id(ref), rec.unit, rec.layer, rec.year, "#" + kind)] += points_c
+                self._add_to_parents(children, leaf_sums, ref, rec, points_c, kind)
             accepted.append((*key, points_c, rec.note, ref))
+        long_groups = {key[0] for key in group_values} & {id(rec.ref) for rec, _, _ in deferred}
+        for rec, points_c, kind in deferred:
+            if id(rec.ref) in long_groups:
+                self._add_to_parents(children, leaf_sums, rec.ref, rec, points_c, kind)
         self._check_group_values(group_values, leaf_sums)
         self._check_totals(leaf_sums, self.bonus_cap_c)
         return accepted
@@ -1063,14 +1086,16 @@ def run_import(
 
     from sqlalchemy import select
 
-    from ..store import models as m
+    from ..store.tables import table_of
 
     with engine.begin() as conn:
         counter = _Counter(summaries)
         _write_units(conn, checker, state, batch, counter)
         unit_ids = {
             r.code: r.id
-            for r in conn.execute(select(m.Unit.__table__.c.code, m.Unit.__table__.c.id))
+            for r in conn.execute(
+                select(table_of(conn, "unit").c.code, table_of(conn, "unit").c.id)
+            )
         }
         _write_members(conn, cluster, batch, state, unit_ids, counter)
         _write_rules(conn, cluster, rules, state, counter)
@@ -1083,7 +1108,7 @@ def run_import(
         now = datetime.now(UTC)
         if options.force and locked:
             conn.execute(
-                m.AuditEvent.__table__.insert(),
+                table_of(conn, "audit_event").insert(),
                 [
                     {
                         "cluster_id": cluster.id,
@@ -1096,7 +1121,7 @@ def run_import(
                 ],
             )
         conn.execute(
-            m.ImportRecord.__table__.insert(),
+            table_of(conn, "import_record").insert(),
             [
                 {
                     "cluster_id": cluster.id,
@@ -1144,9 +1169,9 @@ def _write_units(
 ) -> None:
     from sqlalchemy import update
 
-    from ..store.models import Unit
+    from ..store.tables import table_of
 
-    table = Unit.__table__
+    table = table_of(conn, "unit")
     for code, row in checker.unit_rows.items():
         old = state.units.get(code)
         outcome = _diff(old, row)
@@ -1166,9 +1191,9 @@ def _write_members(
 ) -> None:
     from sqlalchemy import and_, update
 
-    from ..store.models import Membership
+    from ..store.tables import table_of
 
-    table = Membership.__table__
+    table = table_of(conn, "membership")
     for rec in batch.members:
         old_year = state.members.get(rec.year, {})
         new = {"rotation_order": rec.rotation_order}
@@ -1213,9 +1238,9 @@ def _write_rules(
 ) -> None:
     from sqlalchemy import and_, update
 
-    from ..store.models import RuleSetting
+    from ..store.tables import table_of
 
-    table = RuleSetting.__table__
+    table = table_of(conn, "rule_setting")
     for row in rules:
         ref = row["ref"]
         source = f"sheet Quy chế ({ref.file})"
@@ -1253,9 +1278,9 @@ def _write_criteria(
 ) -> None:
     from sqlalchemy import update
 
-    from ..store.models import Criterion
+    from ..store.tables import table_of
 
-    table = Criterion.__table__
+    table = table_of(conn, "criterion")
     by_code = {}
     for rec in checker.batch.criteria:
         by_code.setdefault((rec.year, rec.code), rec)
@@ -1286,9 +1311,9 @@ def _criterion_ids(
 ) -> dict[tuple[int, str], int]:
     from sqlalchemy import select
 
-    from ..store.models import Criterion
+    from ..store.tables import table_of
 
-    table = Criterion.__table__
+    table = table_of(conn, "criterion")
     if not years:
         return {}
     rows = conn.execute(
@@ -1309,9 +1334,9 @@ def _write_leadership(
 ) -> None:
     from sqlalchemy import and_, update
 
-    from ..store.models import Leadership
+    from ..store.tables import table_of
 
-    table = Leadership.__table__
+    table = table_of(conn, "leadership")
     for row in rows:
         new = {
             "head_unit_id": unit_ids[row["head"]],
@@ -1353,15 +1378,15 @@ def _write_scores(
     assert raw is not None
     mark = _placeholder(conn.dialect.paramstyle)
     cursor = raw.cursor()
-    existing: dict[tuple, tuple[int, int, str]] = {}
+    existing: dict[tuple, tuple[int, str]] = {}
     for year, period in sorted({(s[0], s[1]) for s in scores}):
         cursor.execute(
-            "SELECT id, unit_id, criterion_id, layer, scorer, points_c, note FROM score "
+            "SELECT unit_id, criterion_id, layer, scorer, points_c, note FROM score "
             f"WHERE cluster_id = {mark(1)} AND year = {mark(2)} AND period = {mark(3)}",
             _params(conn.dialect.paramstyle, (cluster.id, year, period)),
         )
-        for sid, unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
-            existing[(year, period, unit_id, crit_id, layer, scorer)] = (sid, points_c, note or "")
+        for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
+            existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
     inserts = []
     updates = []
     summaries = counter.summaries
@@ -1374,8 +1399,8 @@ def _write_scores(
         if old is None:
             inserts.append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))
             summary.new += 1
-        elif old[1] != points_c or old[2] != note:
-            updates.append((points_c, note, old[0]))
+        elif old[0] != points_c or old[1] != note:
+            updates.append((points_c, note, cid, year, period, unit_id, crit_id, layer, scorer))
             summary.updated += 1
         else:
             summary.unchanged += 1
@@ -1390,7 +1415,9 @@ def _write_scores(
         )
     if updates:
         cursor.executemany(
-            f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE id = {mark(3)}",
+            f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE cluster_id = {mark(3)} "
+            f"AND year = {mark(4)} AND period = {mark(5)} AND unit_id = {mark(6)} "
+            f"AND criterion_id = {mark(7)} AND layer = {mark(8)} AND scorer = {mark(9)}",
             [_params(style, row) for row in updates]
             if style not in ("qmark", "format")
             else updates,
@@ -1424,9 +1451,9 @@ def _write_votes(
 ) -> None:
     from sqlalchemy import and_, update
 
-    from ..store.models import Vote
+    from ..store.tables import table_of
 
-    table = Vote.__table__
+    table = table_of(conn, "vote")
     for row in rows:
         new = {"yes": row["yes"], "members": row["members"], "present": row["present"]}
         old = state.votes.get((row["year"], row["purpose"], row["unit"]))
@@ -1467,9 +1494,9 @@ def _write_commendations(
 ) -> None:
     from sqlalchemy import select, update
 
-    from ..store.models import Commendation
+    from ..store.tables import table_of
 
-    table = Commendation.__table__
+    table = table_of(conn, "commendation")
     if not rows:
         return
     years = sorted({r["year"] for r in rows})

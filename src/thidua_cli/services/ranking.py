@@ -38,9 +38,9 @@ def effective_rules(conn: Connection, cluster_id: int, year: int) -> tuple[Rules
     from sqlalchemy import select
 
     from ..scoring import RuleError, build_rules
-    from ..store.models import RuleSetting
+    from ..store.tables import table_of
 
-    table = RuleSetting.__table__
+    table = table_of(conn, "rule_setting")
     rows = conn.execute(
         select(table.c.key, table.c.from_year, table.c.value, table.c.source).where(
             table.c.cluster_id == cluster_id
@@ -57,9 +57,9 @@ def effective_rules(conn: Connection, cluster_id: int, year: int) -> tuple[Rules
 def _unit_names(conn: Connection) -> tuple[dict[int, str], dict[str, str]]:
     from sqlalchemy import select
 
-    from ..store.models import Unit
+    from ..store.tables import table_of
 
-    table = Unit.__table__
+    table = table_of(conn, "unit")
     code_of: dict[int, str] = {}
     names: dict[str, str] = {}
     for row in conn.execute(select(table.c.id, table.c.code, table.c.name)):
@@ -75,11 +75,11 @@ def load_period_input(
     from sqlalchemy import select
 
     from ..scoring import Criterion, PeriodInput, ScoreEntry, UnitInfo, Vote
-    from ..store import models as m
+    from ..store.tables import table_of
 
     cid = cluster.id
     code_of, names = _unit_names(conn)
-    mem = m.Membership.__table__
+    mem = table_of(conn, "membership")
     units = [
         UnitInfo(code_of[r.unit_id], names[code_of[r.unit_id]], r.rotation_order)
         for r in conn.execute(
@@ -88,7 +88,7 @@ def load_period_input(
             )
         )
     ]
-    crit = m.Criterion.__table__
+    crit = table_of(conn, "criterion")
     criteria_rows = conn.execute(
         select(
             crit.c.id,
@@ -114,7 +114,7 @@ def load_period_input(
         for r in criteria_rows
     ]
     crit_code = {r.id: r.code for r in criteria_rows}
-    score = m.Score.__table__
+    score = table_of(conn, "score")
     cursor = conn.execute(
         select(
             score.c.unit_id, score.c.criterion_id, score.c.layer, score.c.scorer, score.c.points_c
@@ -129,7 +129,7 @@ def load_period_input(
         if points is None:
             points = points_cache[points_c] = Decimal(points_c) / hundred
         scores.append(ScoreEntry(code_of[unit_id], crit_code[criterion_id], layer, scorer, points))
-    vote = m.Vote.__table__
+    vote = table_of(conn, "vote")
     votes = [
         Vote(r.purpose, code_of[r.unit_id], r.yes, r.members, r.present)
         for r in conn.execute(select(vote).where(vote.c.cluster_id == cid, vote.c.year == year))
@@ -141,9 +141,9 @@ def load_period_input(
 def _is_locked(conn: Connection, cluster_id: int, year: int) -> bool:
     from sqlalchemy import select
 
-    from ..store.models import YearLock
+    from ..store.tables import table_of
 
-    table = YearLock.__table__
+    table = table_of(conn, "year_lock")
     return (
         conn.execute(
             select(table.c.year).where(table.c.cluster_id == cluster_id, table.c.year == year)
@@ -165,7 +165,7 @@ def rank_and_store(
     from sqlalchemy import delete
 
     from ..scoring import rank_period
-    from ..store import models as m
+    from ..store.tables import table_of
 
     with engine.begin() as conn:
         cluster = pick_cluster(conn, cluster_code)
@@ -198,7 +198,7 @@ def rank_and_store(
             raise ThiduaError(str(problem), "Kiểm tra lại dữ liệu đã nhập.") from None
         now = datetime.now(UTC)
         unit_ids = _unit_ids(conn)
-        res = m.Result.__table__
+        res = table_of(conn, "result")
         conn.execute(
             delete(res).where(
                 res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period
@@ -211,16 +211,18 @@ def rank_and_store(
         notes = []
         if locked:
             conn.execute(
-                m.AuditEvent.__table__.insert().values(
+                table_of(conn, "audit_event")
+                .insert()
+                .values(
                     cluster_id=cluster.id, year=year, action="forced_rank", detail=period, at=now
                 )
             )
             notes.append(f"Năm {year} đã chốt; xếp hạng lại do có --force (đã ghi lại).")
         if finalize and not locked:
             conn.execute(
-                m.YearLock.__table__.insert().values(
-                    cluster_id=cluster.id, year=year, finalized_at=now
-                )
+                table_of(conn, "year_lock")
+                .insert()
+                .values(cluster_id=cluster.id, year=year, finalized_at=now)
             )
             notes.append(f"Đã chốt năm {year}: từ nay nhập và xếp hạng lại cần --force.")
         outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
@@ -237,11 +239,11 @@ def load_outcome(
     from sqlalchemy import func, select
 
     from ..scoring import rank_period
-    from ..store import models as m
+    from ..store.tables import table_of
 
     with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
-        res = m.Result.__table__
+        res = table_of(conn, "result")
         stored_at = conn.execute(
             select(func.max(res.c.computed_at)).where(
                 res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period
@@ -311,10 +313,10 @@ def leader_of(conn: Connection, cluster_id: int, year: int) -> str | None:
     """The leader stored by `rank` for a year-end, if any."""
     from sqlalchemy import select
 
-    from ..store import models as m
+    from ..store.tables import table_of
 
-    res = m.Result.__table__
-    unit = m.Unit.__table__
+    res = table_of(conn, "result")
+    unit = table_of(conn, "unit")
     row = conn.execute(
         select(unit.c.code)
         .select_from(res.join(unit, res.c.unit_id == unit.c.id))
@@ -333,10 +335,10 @@ def members_by_year(
 ) -> dict[int, list[tuple[str, str, int | None]]]:
     from sqlalchemy import select
 
-    from ..store import models as m
+    from ..store.tables import table_of
 
     code_of, names = _unit_names(conn)
-    mem = m.Membership.__table__
+    mem = table_of(conn, "membership")
     years: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
     for r in conn.execute(
         select(mem.c.year, mem.c.unit_id, mem.c.rotation_order).where(

@@ -31,11 +31,11 @@ def _history(conn: Connection, cluster_id: int) -> list[LeadershipRecord]:
     from sqlalchemy import select
 
     from ..scoring import LeadershipRecord
-    from ..store.models import Leadership
+    from ..store.tables import table_of
     from .ranking import _unit_names
 
     code_of, _ = _unit_names(conn)
-    table = Leadership.__table__
+    table = table_of(conn, "leadership")
     rows = conn.execute(
         select(table).where(table.c.cluster_id == cluster_id).order_by(table.c.year)
     )
@@ -106,14 +106,14 @@ def set_leadership(
     """Record the conference's election for a year; units by code or name."""
     from sqlalchemy import select, update
 
-    from ..store import models as m
+    from ..store.tables import table_of
     from .ranking import _unit_names, members_by_year
     from .units import UnitIndex
 
     with engine.begin() as conn:
         cluster = pick_cluster(conn, cluster_code)
         index = UnitIndex(province=cluster.province)
-        unit_t = m.Unit.__table__
+        unit_t = table_of(conn, "unit")
         for r in conn.execute(select(unit_t)):
             index.add(r.code, r.name, r.short_name, r.aliases.split("\n") if r.aliases else [])
         members = {code for code, _, _ in members_by_year(conn, cluster.id).get(year, [])}
@@ -143,7 +143,7 @@ def set_leadership(
                 "Trưởng cụm và phó cụm không được là một đơn vị.", "Chọn phó cụm khác."
             )
         ids = {code: uid for uid, code in _unit_names(conn)[0].items()}
-        table = m.Leadership.__table__
+        table = table_of(conn, "leadership")
         values = {
             "head_unit_id": ids[codes[0]],
             "deputy_unit_id": ids[codes[1]] if codes[1] else None,
@@ -161,7 +161,9 @@ def set_leadership(
         else:
             conn.execute(table.insert().values(cluster_id=cluster.id, year=year, **values))
         conn.execute(
-            m.AuditEvent.__table__.insert().values(
+            table_of(conn, "audit_event")
+            .insert()
+            .values(
                 cluster_id=cluster.id,
                 year=year,
                 action="rotation_set",

@@ -50,7 +50,7 @@ def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, fro
     from sqlalchemy import select, update
 
     from ..scoring import RuleError, format_rule_value, parse_rule_value
-    from ..store import models as m
+    from ..store.tables import table_of
 
     clean_key = key.strip().lower()
     try:
@@ -61,9 +61,9 @@ def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, fro
         ) from None
     if not 1990 <= from_year <= 2100:
         raise UsageError(f"Năm {from_year} không hợp lệ.", "Ghi năm có 4 chữ số, ví dụ 2024.")
-    table = m.RuleSetting.__table__
     source = "lệnh thidua rules set"
     with engine.begin() as conn:
+        table = table_of(conn, "rule_setting")
         cluster = pick_cluster(conn, cluster_code)
         where = (
             table.c.cluster_id == cluster.id,
@@ -83,7 +83,9 @@ def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, fro
                 )
             )
         conn.execute(
-            m.AuditEvent.__table__.insert().values(
+            table_of(conn, "audit_event")
+            .insert()
+            .values(
                 cluster_id=cluster.id,
                 year=from_year,
                 action="rules_set",

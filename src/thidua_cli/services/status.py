@@ -46,11 +46,12 @@ class StatusReport:
 def latest_year(conn, cluster_id: int) -> int | None:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
-    from ..store.models import Criterion, Membership
+    from ..store.tables import table_of
 
+    tables = (table_of(conn, "membership"), table_of(conn, "criterion"))
     years = [
-        conn.execute(select(func.max(t.year)).where(t.cluster_id == cluster_id)).scalar()
-        for t in (Membership, Criterion)
+        conn.execute(select(func.max(t.c.year)).where(t.c.cluster_id == cluster_id)).scalar()
+        for t in tables
     ]
     known = [y for y in years if y is not None]
     return max(known) if known else None
@@ -60,7 +61,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
     from sqlalchemy import func, select
 
     from ..errors import ThiduaError
-    from ..store import models as m
+    from ..store.tables import table_of
 
     with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
@@ -72,8 +73,8 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
                     f"Cụm {cluster.code} chưa có dữ liệu năm nào.",
                     "Nhập danh sách đơn vị và bảng tiêu chí bằng `thidua import`.",
                 )
-        unit = m.Unit.__table__
-        mem = m.Membership.__table__
+        unit = table_of(conn, "unit")
+        mem = table_of(conn, "membership")
         names = {
             r.id: (r.code, r.name)
             for r in conn.execute(select(unit.c.id, unit.c.code, unit.c.name))
@@ -90,11 +91,12 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
             )
         ).all()
         lead = conn.execute(
-            select(m.Leadership.__table__).where(
-                m.Leadership.__table__.c.cluster_id == cid, m.Leadership.__table__.c.year == year
+            select(table_of(conn, "leadership")).where(
+                table_of(conn, "leadership").c.cluster_id == cid,
+                table_of(conn, "leadership").c.year == year,
             )
         ).first()
-        crit = m.Criterion.__table__
+        crit = table_of(conn, "criterion")
         criteria = conn.execute(
             select(crit.c.id, crit.c.code, crit.c.parent_code, crit.c.kind, crit.c.max_c).where(
                 crit.c.cluster_id == cid, crit.c.year == year
@@ -103,7 +105,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
         parents = {c.parent_code for c in criteria if c.parent_code}
         leaves = [c for c in criteria if c.code not in parents]
         base_max = sum(c.max_c or 0 for c in leaves if c.kind == "base")
-        score = m.Score.__table__
+        score = table_of(conn, "score")
         # completeness is judged on base leaves: bonus and deduction rows are often empty
         base_leaf_ids = [c.id for c in leaves if c.kind == "base"]
         counts = conn.execute(
@@ -120,7 +122,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
             )
             .group_by(score.c.unit_id, score.c.period, score.c.layer)
         ).all()
-        com = m.Commendation.__table__
+        com = table_of(conn, "commendation")
         com_counts = Counter(
             dict(
                 conn.execute(
@@ -130,7 +132,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
                 ).all()
             )
         )
-        res = m.Result.__table__
+        res = table_of(conn, "result")
         ranked = (
             conn.execute(
                 select(func.count())
@@ -139,7 +141,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
             ).scalar()
             or 0
         )
-        lock = m.YearLock.__table__
+        lock = table_of(conn, "year_lock")
         finalized = (
             conn.execute(
                 select(func.count())

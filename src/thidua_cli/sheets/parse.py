@@ -3,6 +3,7 @@ No database here; matching units and criteria happens in the import service."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -143,6 +144,9 @@ class RowReader:
         self.ref = ref
         self.errors = errors
         self.cols = layout.fields
+        self._letters = {name: column_letter(col) for name, col in layout.fields.items()}
+        # long sheets repeat the same few texts (unit codes, periods) thousands of times
+        self._texts: dict[object, str] = {}
 
     def error(
         self, row: int, column: str | None, value: object, message: str, hint: str = ""
@@ -187,7 +191,9 @@ class RowReader:
                 )
                 return None
             return ""
-        text = _cell_text(value)
+        text = self._texts.get(value)
+        if text is None:
+            text = self._texts[value] = _cell_text(value)
         if required and not text:
             self.error(
                 row,
@@ -242,8 +248,7 @@ class RowReader:
         return int(number)
 
     def letter(self, name: str) -> str | None:
-        col = self.cols.get(name)
-        return column_letter(col) if col is not None else None
+        return self._letters.get(name)
 
     def is_blank_row(self, row: int, values: list[object], columns: list[int]) -> bool:
         for col in columns:
@@ -295,6 +300,7 @@ def parse_period(text: str) -> str | None:
     return _PERIOD_KEYS.get(fold(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def criterion_code(value: object) -> str:
     """`1.2.a`, `I`, `1` as written; a trailing dot and spaces dropped, Roman numerals upper."""
     text = _cell_text(value).replace(" ", "").rstrip(".")
@@ -322,11 +328,27 @@ class SheetContext:
         self.options = options
         self.conflict_reported = False
         self._wide_layer: tuple[str | None, str] | None = None
+        self._year_col = reader.cols.get("year")
+        self._period_col = reader.cols.get("period")
+        # raw cell value -> its accepted year / period; a value that failed is checked each time
+        self._years: dict[object, int] = {}
+        self._periods: dict[object, str] = {}
 
     def sheet_year(self) -> int | None:
         return self.titles.year if self.titles.year is not None else self.options.year
 
     def year(self, row: int, values: list[object]) -> int | None:
+        col = self._year_col
+        if col is None or col >= len(values) or values[col] in ("", None):
+            return self._year(row, values)
+        year = self._years.get(values[col])
+        if year is None:
+            year = self._year(row, values)
+            if year is not None:
+                self._years[values[col]] = year
+        return year
+
+    def _year(self, row: int, values: list[object]) -> int | None:
         reader = self.reader
         if "year" in reader.cols:
             reported = len(reader.errors)
@@ -416,6 +438,17 @@ class SheetContext:
         return layer, (self.titles.scorer or "") if layer == "peer" else ""
 
     def period(self, row: int, values: list[object]) -> str | None:
+        col = self._period_col
+        if col is None or col >= len(values) or values[col] in ("", None):
+            return self._period(row, values)
+        period = self._periods.get(values[col])
+        if period is None:
+            period = self._period(row, values)
+            if period is not None:
+                self._periods[values[col]] = period
+        return period
+
+    def _period(self, row: int, values: list[object]) -> str | None:
         reader = self.reader
         if "period" in reader.cols:
             text = reader.text(row, values, "period")

@@ -75,7 +75,7 @@ def ensure_schema(engine: Engine) -> None:
 def check_schema(engine: Engine) -> None:
     from sqlalchemy import inspect
 
-    from . import models
+    from .version import SCHEMA_VERSION
 
     try:
         has_meta = inspect(engine).has_table("meta")
@@ -94,9 +94,9 @@ def check_schema(engine: Engine) -> None:
 
         row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
     version = int(row[0]) if row else 0
-    if version > models.SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         raise ThiduaError(
             f"Cơ sở dữ liệu có phiên bản lược đồ {version}, mới hơn bản thidua này "
-            f"({models.SCHEMA_VERSION}).",
+            f"({SCHEMA_VERSION}).",
             "Cập nhật thidua lên bản mới hơn.",
         )

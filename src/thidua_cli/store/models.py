@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+from .version import SCHEMA_VERSION  # noqa: F401  (re-exported)
 
 
 class Meta(SQLModel, table=True):
@@ -68,20 +68,18 @@ class Criterion(SQLModel, table=True):
 
 
 class Score(SQLModel, table=True):
+    """Keyed by its natural key; on SQLite the table is clustered on it (WITHOUT ROWID), so a
+    bulk import maintains one B-tree instead of a table plus a unique index."""
+
     __tablename__ = "score"
-    __table_args__ = (
-        UniqueConstraint(
-            "cluster_id", "year", "period", "unit_id", "criterion_id", "layer", "scorer"
-        ),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    cluster_id: int = Field(foreign_key="cluster.id")
-    year: int
-    period: str  # H1 / FY
-    unit_id: int = Field(foreign_key="unit.id")
-    criterion_id: int = Field(foreign_key="criterion.id")
-    layer: str  # self / peer / agreed
-    scorer: str = ""  # scoring unit's code for the peer layer, else ""
+    __table_args__ = {"sqlite_with_rowid": False}
+    cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    period: str = Field(primary_key=True)  # H1 / FY
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    criterion_id: int = Field(foreign_key="criterion.id", primary_key=True)
+    layer: str = Field(primary_key=True)  # self / peer / agreed
+    scorer: str = Field(default="", primary_key=True)  # scoring unit for the peer layer, else ""
     points_c: int
     note: str = ""
 

@@ -1,0 +1,26 @@
+"""The tables as SQLAlchemy Core objects reflected from the database, for the command paths
+that must start fast: reflecting a dozen tables takes ~40 ms, importing SQLModel (and pydantic)
+~300 ms. The schema itself is defined once, by the SQLModel classes in `models.py`."""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData, Table
+    from sqlalchemy.engine import Connection, Engine
+
+_reflected: weakref.WeakKeyDictionary[Engine, MetaData] = weakref.WeakKeyDictionary()
+
+
+def table_of(conn: Connection, name: str) -> Table:
+    """The named table of this connection's database, reflected once per engine."""
+    from sqlalchemy import MetaData
+
+    metadata = _reflected.get(conn.engine)
+    if metadata is None:
+        metadata = MetaData()
+        metadata.reflect(conn)
+        _reflected[conn.engine] = metadata
+    return metadata.tables[name]
