@@ -8,6 +8,9 @@ from typing import Annotated
 import typer
 
 from .console import set_verbose
+from .i18n import install as _install_vietnamese
+
+_install_vietnamese()
 
 app = typer.Typer(
     name="thidua",
