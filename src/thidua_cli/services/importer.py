@@ -1036,7 +1036,7 @@ def run_import(
                 "tổng cộng."
             )
     for item in planned:
-        summaries[id(item.ref)].rows = item.ref.rows
+        summaries[id(item.ref)].rows = item.ref.rows - item.ref.skipped_totals  # data rows only
     report.sheets = list(summaries.values())
 
     checker = _Checker(state, batch, report, index)
