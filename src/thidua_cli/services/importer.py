@@ -509,8 +509,13 @@ class _Checker:
         children: dict[int, dict[str, str | None]] = {}
         form_units: dict[int, str | None] = {}
         deferred: list[tuple[ScoreRow, int, str]] = []
+        # hot loop over every score row: bind what it looks up to locals
+        years_add = self.years.add
+        members = self.members
+        criterion = self.criterion
+        seen_get = seen.get
         for rec in self.batch.scores:
-            self.years.add(rec.year)
+            years_add(rec.year)
             ref = rec.ref
             unit_text = rec.unit
             if ref.kind == "self_form":
@@ -539,7 +544,7 @@ class _Checker:
                         self.index.hint(unit_text),
                     )
                     continue
-            year_members = self.members.get(rec.year)
+            year_members = members.get(rec.year)
             if year_members is None or unit_code not in year_members:
                 key = (unit_code, rec.year, id(ref))
                 if key not in member_errors:
@@ -554,7 +559,7 @@ class _Checker:
                         f"Nhập danh sách thành viên năm {rec.year} trước, hoặc sửa lại đơn vị.",
                     )
                 continue
-            info = self.criterion(rec.year, rec.criterion)
+            info = criterion(rec.year, rec.criterion)
             if info is None:
                 if rec.year not in self.criteria:
                     hint = f"Chưa có bảng tiêu chí năm {rec.year}: nhập bảng tiêu chí trước."
@@ -640,8 +645,9 @@ class _Checker:
                     continue
                 scorer = scorer_code
             key = (rec.year, rec.period, unit_code, rec.criterion, rec.layer, scorer)
-            if key in seen:
-                first_ref, first_row = seen[key]
+            first = seen_get(key)
+            if first is not None:
+                first_ref, first_row = first
                 self.error(
                     ref,
                     rec.row,
