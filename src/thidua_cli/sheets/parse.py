@@ -4,8 +4,10 @@ No database here; matching units and criteria happens in the import service."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..errors import RowError
 from ..text import (
@@ -338,15 +340,7 @@ class SheetContext:
         return self.titles.year if self.titles.year is not None else self.options.year
 
     def year(self, row: int, values: list[object]) -> int | None:
-        col = self._year_col
-        if col is None or col >= len(values) or values[col] in ("", None):
-            return self._year(row, values)
-        year = self._years.get(values[col])
-        if year is None:
-            year = self._year(row, values)
-            if year is not None:
-                self._years[values[col]] = year
-        return year
+        return _memoised(self._year_col, self._years, self._year, row, values)
 
     def _year(self, row: int, values: list[object]) -> int | None:
         reader = self.reader
@@ -438,15 +432,7 @@ class SheetContext:
         return layer, (self.titles.scorer or "") if layer == "peer" else ""
 
     def period(self, row: int, values: list[object]) -> str | None:
-        col = self._period_col
-        if col is None or col >= len(values) or values[col] in ("", None):
-            return self._period(row, values)
-        period = self._periods.get(values[col])
-        if period is None:
-            period = self._period(row, values)
-            if period is not None:
-                self._periods[values[col]] = period
-        return period
+        return _memoised(self._period_col, self._periods, self._period, row, values)
 
     def _period(self, row: int, values: list[object]) -> str | None:
         reader = self.reader
@@ -476,6 +462,25 @@ class SheetContext:
         if self.titles.period is not None:
             return self.titles.period
         return self.options.period or "FY"
+
+
+def _memoised(
+    col: int | None,
+    cache: dict[object, Any],
+    compute: Callable[[int, list[object]], Any],
+    row: int,
+    values: list[object],
+) -> Any:
+    """compute(row, values), remembered by the raw value of column `col` once it succeeded:
+    a long sheet repeats the same year and period on every row."""
+    if col is None or col >= len(values) or values[col] in ("", None):
+        return compute(row, values)
+    result = cache.get(values[col])
+    if result is None:
+        result = compute(row, values)
+        if result is not None:
+            cache[values[col]] = result
+    return result
 
 
 def check_title_conflicts(
