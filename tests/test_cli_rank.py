@@ -246,3 +246,18 @@ def test_rules_set_rejects_bad_keys_and_values(db: Path) -> None:
     assert bad_key.exit_code == 2 and "aggregation" in bad_key.stderr
     bad_value = run(db, "rules", "set", "aggregation", "average", "--from-year", 2024)
     assert bad_value.exit_code == 2 and "median" in bad_value.stderr
+
+
+def test_reimported_head_history_keeps_the_election(db: Path) -> None:
+    assert (
+        run(db, "rotation", "set", "--year", 2023, "--head", "TD", "--deputy", "HND").exit_code == 0
+    )
+    result = run(db, "import", sample_data_dir() / "07-truong-cum.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "năm 2023 đã ghi kết quả hội nghị bầu" in result.stderr
+    with sqlite3.connect(db) as con:
+        head, how = con.execute(
+            "SELECT u.code, l.how FROM leadership l JOIN unit u ON u.id = l.head_unit_id "
+            "WHERE l.year = 2023"
+        ).fetchone()
+    assert (head, how) == ("TD", "elected")

@@ -815,8 +815,20 @@ class _Checker:
                 )
                 continue
             self.years.add(rec.year)
+            self._warn_if_elected_differs(rec, head, deputy)
             rows.append({"year": rec.year, "head": head, "deputy": deputy, "ref": rec.ref})
         return rows
+
+    def _warn_if_elected_differs(self, rec: Any, head: str, deputy: str | None) -> None:
+        old = self.state.leadership.get(rec.year)
+        if old is None or old["how"] != "elected":
+            return
+        ids = self.state.unit_ids
+        if (old["head_unit_id"], old["deputy_unit_id"]) != (ids.get(head), ids.get(deputy)):
+            self.report.warnings.append(
+                f"{rec.ref.file} › {rec.ref.sheet} dòng {rec.row}: năm {rec.year} đã ghi kết quả "
+                "hội nghị bầu (`thidua rotation set`); giữ kết quả bầu, không lấy dòng này."
+            )
 
     # -- votes
     def check_votes(self) -> list[dict[str, Any]]:
@@ -1235,6 +1247,24 @@ def checker_unit_changed(state: _State, rec: Any) -> bool:
     )
 
 
+def _upsert(
+    conn: Connection, table: Any, key: dict[str, Any], new: dict[str, Any], old: Any
+) -> str:
+    """Insert or update one row by its natural key; returns new / updated / unchanged."""
+    from sqlalchemy import update
+
+    outcome = _diff(old, new)
+    if outcome == "new":
+        conn.execute(table.insert().values(**key, **new))
+    elif outcome == "updated":
+        conn.execute(
+            update(table)
+            .where(*(table.c[name] == value for name, value in key.items()))
+            .values(**new)
+        )
+    return outcome
+
+
 def _write_rules(
     conn: Connection,
     cluster: ClusterInfo,
@@ -1242,41 +1272,18 @@ def _write_rules(
     state: _State,
     counter: _Counter,
 ) -> None:
-    from sqlalchemy import and_, update
-
     from ..store.tables import table_of
 
     table = table_of(conn, "rule_setting")
     for row in rules:
         ref = row["ref"]
-        source = f"sheet Quy chế ({ref.file})"
+        key = {"cluster_id": cluster.id, "key": row["key"], "from_year": row["from_year"]}
         old = state.rules.get((row["key"], row["from_year"]))
-        if old is None:
-            conn.execute(
-                table.insert().values(
-                    cluster_id=cluster.id,
-                    key=row["key"],
-                    from_year=row["from_year"],
-                    value=row["value"],
-                    source=source,
-                )
-            )
-            counter.add(ref, "new")
-        elif old["value"] != row["value"]:
-            conn.execute(
-                update(table)
-                .where(
-                    and_(
-                        table.c.cluster_id == cluster.id,
-                        table.c.key == row["key"],
-                        table.c.from_year == row["from_year"],
-                    )
-                )
-                .values(value=row["value"], source=source)
-            )
-            counter.add(ref, "updated")
-        else:
-            counter.add(ref, "unchanged")
+        if old is not None and old["value"] == row["value"]:
+            counter.add(ref, "unchanged")  # same value: the recorded source stays
+            continue
+        new = {"value": row["value"], "source": f"sheet Quy chế ({ref.file})"}
+        counter.add(ref, _upsert(conn, table, key, new, old))
 
 
 def _write_criteria(
@@ -1338,35 +1345,22 @@ def _write_leadership(
     unit_ids: dict[str, int],
     counter: _Counter,
 ) -> None:
-    from sqlalchemy import and_, update
-
     from ..store.tables import table_of
 
     table = table_of(conn, "leadership")
     for row in rows:
+        old = state.leadership.get(row["year"])
+        if old is not None and old["how"] == "elected":
+            # the conference's election (`rotation set`) is kept; the check warned if they differ
+            counter.add(row["ref"], "unchanged")
+            continue
+        key = {"cluster_id": cluster.id, "year": row["year"]}
         new = {
             "head_unit_id": unit_ids[row["head"]],
             "deputy_unit_id": unit_ids[row["deputy"]] if row["deputy"] else None,
+            "how": "imported",
         }
-        old = state.leadership.get(row["year"])
-        if old is not None and old["how"] == "elected":
-            # a result recorded with `rotation set` is the conference's decision; keep it
-            outcome = "unchanged" if all(old[k] == v for k, v in new.items()) else "updated"
-        else:
-            outcome = _diff(old, {**new, "how": "imported"})
-        if outcome == "new":
-            conn.execute(
-                table.insert().values(
-                    cluster_id=cluster.id, year=row["year"], how="imported", **new
-                )
-            )
-        elif outcome == "updated":
-            conn.execute(
-                update(table)
-                .where(and_(table.c.cluster_id == cluster.id, table.c.year == row["year"]))
-                .values(**new)
-            )
-        counter.add(row["ref"], outcome)
+        counter.add(row["ref"], _upsert(conn, table, key, new, old))
 
 
 def _write_scores(
@@ -1455,40 +1449,19 @@ def _write_votes(
     unit_ids: dict[str, int],
     counter: _Counter,
 ) -> None:
-    from sqlalchemy import and_, update
-
     from ..store.tables import table_of
 
     table = table_of(conn, "vote")
     for row in rows:
+        key = {
+            "cluster_id": cluster.id,
+            "year": row["year"],
+            "purpose": row["purpose"],
+            "unit_id": unit_ids[row["unit"]],
+        }
         new = {"yes": row["yes"], "members": row["members"], "present": row["present"]}
         old = state.votes.get((row["year"], row["purpose"], row["unit"]))
-        outcome = _diff(old, new)
-        unit_id = unit_ids[row["unit"]]
-        if outcome == "new":
-            conn.execute(
-                table.insert().values(
-                    cluster_id=cluster.id,
-                    year=row["year"],
-                    purpose=row["purpose"],
-                    unit_id=unit_id,
-                    **new,
-                )
-            )
-        elif outcome == "updated":
-            conn.execute(
-                update(table)
-                .where(
-                    and_(
-                        table.c.cluster_id == cluster.id,
-                        table.c.year == row["year"],
-                        table.c.purpose == row["purpose"],
-                        table.c.unit_id == unit_id,
-                    )
-                )
-                .values(**new)
-            )
-        counter.add(row["ref"], outcome)
+        counter.add(row["ref"], _upsert(conn, table, key, new, old))
 
 
 def _write_commendations(
