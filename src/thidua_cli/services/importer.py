@@ -17,6 +17,7 @@ from ..sheets.layout import Layout, NearMiss, detect_layout
 from ..sheets.parse import ParsedBatch, ParseOptions, infer_leader, parse_sheet
 from ..sheets.reader import Sheet, Workbook, open_workbook
 from ..sheets.records import ScoreRow, SheetRef
+from ..store.writes import diff, record_audit, upsert
 from ..text import fold, format_number
 from .context import ClusterInfo, pick_cluster
 from .criteria_table import ShapedCriterion, shape_table
@@ -982,12 +983,6 @@ class _Counter:
         setattr(summary, outcome, getattr(summary, outcome) + 1)
 
 
-def _diff(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
-    if old is None:
-        return "new"
-    return "updated" if any(old.get(k) != v for k, v in new.items()) else "unchanged"
-
-
 def run_import(
     engine: Engine,
     paths: list[Path],
@@ -1125,19 +1120,8 @@ def run_import(
         _write_commendations(conn, cluster, commendations, unit_ids, counter)
         now = datetime.now(UTC)
         if options.force and locked:
-            conn.execute(
-                table_of(conn, "audit_event").insert(),
-                [
-                    {
-                        "cluster_id": cluster.id,
-                        "year": y,
-                        "action": "forced_import",
-                        "detail": ", ".join(sorted({s.file for s in report.sheets})),
-                        "at": now,
-                    }
-                    for y in locked
-                ],
-            )
+            files = ", ".join(sorted({s.file for s in report.sheets}))
+            record_audit(conn, cluster.id, locked, "forced_import", files)
         conn.execute(
             table_of(conn, "import_record").insert(),
             [
@@ -1192,7 +1176,7 @@ def _write_units(
     table = table_of(conn, "unit")
     for code, row in checker.unit_rows.items():
         old = state.units.get(code)
-        outcome = _diff(old, row)
+        outcome = diff(old, row)
         if outcome == "new":
             conn.execute(table.insert().values(**row))
         elif outcome == "updated":
@@ -1247,24 +1231,6 @@ def checker_unit_changed(state: _State, rec: Any) -> bool:
     )
 
 
-def _upsert(
-    conn: Connection, table: Any, key: dict[str, Any], new: dict[str, Any], old: Any
-) -> str:
-    """Insert or update one row by its natural key; returns new / updated / unchanged."""
-    from sqlalchemy import update
-
-    outcome = _diff(old, new)
-    if outcome == "new":
-        conn.execute(table.insert().values(**key, **new))
-    elif outcome == "updated":
-        conn.execute(
-            update(table)
-            .where(*(table.c[name] == value for name, value in key.items()))
-            .values(**new)
-        )
-    return outcome
-
-
 def _write_rules(
     conn: Connection,
     cluster: ClusterInfo,
@@ -1283,7 +1249,7 @@ def _write_rules(
             counter.add(ref, "unchanged")  # same value: the recorded source stays
             continue
         new = {"value": row["value"], "source": f"sheet Quy chế ({ref.file})"}
-        counter.add(ref, _upsert(conn, table, key, new, old))
+        counter.add(ref, upsert(conn, table, key, new, old))
 
 
 def _write_criteria(
@@ -1309,7 +1275,7 @@ def _write_criteria(
                 "order": item.order,
             }
             old = state.criteria.get(year, {}).get(item.code)
-            outcome = _diff(old, new)
+            outcome = diff(old, new)
             if outcome == "new":
                 conn.execute(
                     table.insert().values(cluster_id=cluster.id, year=year, code=item.code, **new)
@@ -1360,7 +1326,7 @@ def _write_leadership(
             "deputy_unit_id": unit_ids[row["deputy"]] if row["deputy"] else None,
             "how": "imported",
         }
-        counter.add(row["ref"], _upsert(conn, table, key, new, old))
+        counter.add(row["ref"], upsert(conn, table, key, new, old))
 
 
 def _write_scores(
@@ -1461,7 +1427,7 @@ def _write_votes(
         }
         new = {"yes": row["yes"], "members": row["members"], "present": row["present"]}
         old = state.votes.get((row["year"], row["purpose"], row["unit"]))
-        counter.add(row["ref"], _upsert(conn, table, key, new, old))
+        counter.add(row["ref"], upsert(conn, table, key, new, old))
 
 
 def _write_commendations(
@@ -1502,7 +1468,7 @@ def _write_commendations(
         key = (row["year"], row["period"], row["recipient"], row["award"], unit_id)
         new = {f: row[f] for f in fields}
         old = existing.get(key)
-        outcome = _diff(old, new)
+        outcome = diff(old, new)
         if outcome == "new":
             conn.execute(
                 table.insert().values(

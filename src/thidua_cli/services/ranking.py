@@ -166,6 +166,7 @@ def rank_and_store(
 
     from ..scoring import rank_period
     from ..store.tables import table_of
+    from ..store.writes import record_audit
 
     with engine.begin() as conn:
         cluster = pick_cluster(conn, cluster_code)
@@ -210,13 +211,7 @@ def rank_and_store(
         )
         notes = []
         if locked:
-            conn.execute(
-                table_of(conn, "audit_event")
-                .insert()
-                .values(
-                    cluster_id=cluster.id, year=year, action="forced_rank", detail=period, at=now
-                )
-            )
+            record_audit(conn, cluster.id, [year], "forced_rank", period)
             notes.append(f"Năm {year} đã chốt; xếp hạng lại do có --force (đã ghi lại).")
         if finalize and not locked:
             conn.execute(

@@ -4,7 +4,6 @@ rotation rule, and recording an elected result (which always wins over a proposa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..errors import ThiduaError, UsageError
@@ -104,9 +103,10 @@ def set_leadership(
     engine: Engine, cluster_code: str | None, year: int, head: str, deputy: str | None
 ) -> tuple[str, str | None]:
     """Record the conference's election for a year; units by code or name."""
-    from sqlalchemy import select, update
+    from sqlalchemy import select
 
     from ..store.tables import table_of
+    from ..store.writes import record_audit, upsert_by_key
     from .ranking import _unit_names, members_by_year
     from .units import UnitIndex
 
@@ -143,32 +143,13 @@ def set_leadership(
                 "Trưởng cụm và phó cụm không được là một đơn vị.", "Chọn phó cụm khác."
             )
         ids = {code: uid for uid, code in _unit_names(conn)[0].items()}
-        table = table_of(conn, "leadership")
-        values = {
+        new = {
             "head_unit_id": ids[codes[0]],
             "deputy_unit_id": ids[codes[1]] if codes[1] else None,
             "how": "elected",
         }
-        exists = conn.execute(
-            select(table.c.year).where(table.c.cluster_id == cluster.id, table.c.year == year)
-        ).first()
-        if exists:
-            conn.execute(
-                update(table)
-                .where(table.c.cluster_id == cluster.id, table.c.year == year)
-                .values(**values)
-            )
-        else:
-            conn.execute(table.insert().values(cluster_id=cluster.id, year=year, **values))
-        conn.execute(
-            table_of(conn, "audit_event")
-            .insert()
-            .values(
-                cluster_id=cluster.id,
-                year=year,
-                action="rotation_set",
-                detail=f"head={codes[0]} deputy={codes[1] or ''}",
-                at=datetime.now(UTC),
-            )
-        )
+        key = {"cluster_id": cluster.id, "year": year}
+        upsert_by_key(conn, table_of(conn, "leadership"), key, new)
+        detail = f"head={codes[0]} deputy={codes[1] or ''}"
+        record_audit(conn, cluster.id, [year], "rotation_set", detail)
     return codes[0], codes[1]  # type: ignore[return-value]

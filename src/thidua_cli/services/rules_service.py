@@ -45,12 +45,9 @@ def show_rules(
 
 
 def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, from_year: int) -> str:
-    from datetime import UTC, datetime
-
-    from sqlalchemy import select, update
-
     from ..scoring import RuleError, format_rule_value, parse_rule_value
     from ..store.tables import table_of
+    from ..store.writes import record_audit, upsert_by_key
 
     clean_key = key.strip().lower()
     try:
@@ -65,32 +62,7 @@ def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, fro
     with engine.begin() as conn:
         table = table_of(conn, "rule_setting")
         cluster = pick_cluster(conn, cluster_code)
-        where = (
-            table.c.cluster_id == cluster.id,
-            table.c.key == clean_key,
-            table.c.from_year == from_year,
-        )
-        if conn.execute(select(table.c.key).where(*where)).first():
-            conn.execute(update(table).where(*where).values(value=value.strip(), source=source))
-        else:
-            conn.execute(
-                table.insert().values(
-                    cluster_id=cluster.id,
-                    key=clean_key,
-                    from_year=from_year,
-                    value=value.strip(),
-                    source=source,
-                )
-            )
-        conn.execute(
-            table_of(conn, "audit_event")
-            .insert()
-            .values(
-                cluster_id=cluster.id,
-                year=from_year,
-                action="rules_set",
-                detail=f"{clean_key}={value.strip()}",
-                at=datetime.now(UTC),
-            )
-        )
+        key = {"cluster_id": cluster.id, "key": clean_key, "from_year": from_year}
+        upsert_by_key(conn, table, key, {"value": value.strip(), "source": source})
+        record_audit(conn, cluster.id, [from_year], "rules_set", f"{clean_key}={value.strip()}")
     return format_rule_value(clean_key, parsed)
