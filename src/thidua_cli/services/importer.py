@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from ..errors import RowError, ThiduaError
 from ..sheets.columns import KINDS
 from ..sheets.layout import Layout, NearMiss, detect_layout
-from ..sheets.parse import ParsedBatch, ParseOptions, infer_leader, parse_sheet
+from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, infer_leader, parse_sheet
 from ..sheets.reader import Sheet, Workbook, open_workbook
 from ..sheets.records import ScoreRow, SheetRef
 from ..store.writes import diff, record_audit, upsert
 from ..text import fold, format_number
 from .context import ClusterInfo, pick_cluster
 from .criteria_table import ShapedCriterion, shape_table
+from .fast_scores import FastSheet, Resolver, SheetFallback, stream_long_sheet
 from .units import UnitIndex
 
 if TYPE_CHECKING:
@@ -983,6 +984,10 @@ class _Counter:
         setattr(summary, outcome, getattr(summary, outcome) + 1)
 
 
+class _Retry(Exception):
+    """The fast path met what only the general path can explain (a duplicate row)."""
+
+
 def run_import(
     engine: Engine,
     paths: list[Path],
@@ -991,12 +996,35 @@ def run_import(
 ) -> ImportReport:
     """Check every file, then write all or nothing. Returns the report; errors inside it mean
     nothing was written."""
-    report = ImportReport(dry_run=options.dry_run)
     files = expand_paths(paths)
     if not files:
         raise ThiduaError(
             "Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx."
         )
+    unreadable: list[RowError] = []
+    workbooks: list[Workbook] = []
+    for path in files:
+        opened = open_workbook(path, _display_name(path, paths))
+        if isinstance(opened, RowError):
+            unreadable.append(opened)
+        else:
+            workbooks.append(opened)
+    try:
+        return _attempt(engine, workbooks, unreadable, paths, options, progress, fast=True)
+    except _Retry:
+        return _attempt(engine, workbooks, unreadable, paths, options, progress, fast=False)
+
+
+def _attempt(
+    engine: Engine,
+    workbooks: list[Workbook],
+    unreadable: list[RowError],
+    paths: list[Path],
+    options: ImportOptions,
+    progress: Callable[[str], None] | None,
+    fast: bool,
+) -> ImportReport:
+    report = ImportReport(dry_run=options.dry_run)
     parse_options = ParseOptions(
         year=options.year,
         period="H1" if options.half else None,
@@ -1005,13 +1033,7 @@ def run_import(
         kind=options.kind,
     )
     batch = ParsedBatch()
-    workbooks: list[Workbook] = []
-    for path in files:
-        opened = open_workbook(path, _display_name(path, paths))
-        if isinstance(opened, RowError):
-            batch.errors.append(opened)
-        else:
-            workbooks.append(opened)
+    batch.errors.extend(unreadable)
 
     with engine.connect() as conn:
         cluster = pick_cluster(conn, options.cluster)
@@ -1028,8 +1050,12 @@ def run_import(
     planned = _plan_sheets(workbooks, options, index, report, batch, parse_options)
     planned.sort(key=lambda p: KIND_ORDER.index(p.layout.kind))
     summaries: dict[int, SheetSummary] = {}
+    streamed: list[SheetParser] = []
     for item in planned:
-        if item.layout.kind != "members":
+        if item.layout.kind == "scores" and fast:
+            # parsed after the members and criteria are checked: see _stream_scores
+            streamed.append(SheetParser(item.sheet, item.layout, parse_options, batch, item.ref))
+        elif item.layout.kind != "members":
             if progress:
                 progress(f"{item.workbook.display} › {item.sheet.name}")
             parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref)
@@ -1043,13 +1069,6 @@ def run_import(
                 + ", ".join(f"“{h}”" for h in item.layout.ignored)
                 + "."
             )
-        if item.ref.skipped_totals:
-            report.notes.append(
-                f"{item.ref.file} › {item.ref.sheet}: bỏ qua {item.ref.skipped_totals} dòng "
-                "tổng cộng."
-            )
-    for item in planned:
-        summaries[id(item.ref)].rows = item.ref.rows - item.ref.skipped_totals  # data rows only
     report.sheets = list(summaries.values())
 
     checker = _Checker(state, batch, report, index)
@@ -1057,6 +1076,14 @@ def run_import(
     checker.check_criteria()
     rules = checker.check_rules()
     leadership = checker.check_leadership()
+    fast_sheets = _stream_scores(streamed, checker, state, cluster, progress)
+    for item in planned:
+        ref = item.ref
+        summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
+        if ref.skipped_totals:
+            report.notes.append(
+                f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
+            )
     scores = checker.check_scores()
     votes = checker.check_votes()
     commendations = checker.check_commendations()
@@ -1093,6 +1120,8 @@ def run_import(
     report.errors = batch.errors
     report.notes.extend(batch.notes)
     if report.errors:
+        if fast_sheets and _has_duplicates(fast_sheets, scores, checker):
+            raise _Retry  # only the general path says where both rows are
         return report
     if not planned:
         return report
@@ -1113,9 +1142,13 @@ def run_import(
         _write_members(conn, cluster, batch, state, unit_ids, counter)
         _write_rules(conn, cluster, rules, state, counter)
         _write_criteria(conn, cluster, checker, state, counter)
-        crit_ids = _criterion_ids(conn, cluster, {row[0] for row in scores})
+        crit_ids = _criterion_ids(
+            conn,
+            cluster,
+            {row[0] for row in scores} | {y for f in fast_sheets.values() for y, _ in f.years},
+        )
         _write_leadership(conn, cluster, leadership, state, unit_ids, counter)
-        _write_scores(conn, cluster, scores, unit_ids, crit_ids, counter)
+        _write_scores(conn, cluster, scores, fast_sheets, unit_ids, crit_ids, counter)
         _write_votes(conn, cluster, votes, state, unit_ids, counter)
         _write_commendations(conn, cluster, commendations, unit_ids, counter)
         now = datetime.now(UTC)
@@ -1143,6 +1176,74 @@ def run_import(
         if options.dry_run:
             conn.rollback()
     return report
+
+
+def _stream_scores(
+    parsers: list[SheetParser],
+    checker: _Checker,
+    state: _State,
+    cluster: ClusterInfo,
+    progress: Callable[[str], None] | None,
+) -> dict[int, FastSheet]:
+    """Long score sheets in one pass each (fast_scores); rows the pass does not vouch for land
+    in the batch for check_scores. Keyed by id(SheetRef)."""
+
+    def criterion_id(year: int, code: str) -> int | None:
+        if year in checker.new_tables:
+            return None  # the table is (re)written by this import: ids come at write time
+        row = state.criteria.get(year, {}).get(code)
+        return row["id"] if row is not None else None
+
+    resolver = Resolver(
+        checker.index.lookup, checker.members, checker.criterion, state.unit_ids, criterion_id
+    )
+    result: dict[int, FastSheet] = {}
+    batch = checker.batch
+    for parser in parsers:
+        ref = parser.ref
+        if progress:
+            progress(f"{ref.file} › {ref.sheet}")
+        marks = len(batch.scores), len(batch.errors), ref.rows, ref.skipped_totals
+        try:
+            fast = stream_long_sheet(parser, resolver, cluster.id)
+        except SheetFallback:
+            del batch.scores[marks[0] :], batch.errors[marks[1] :]
+            ref.rows, ref.skipped_totals = marks[2], marks[3]
+            parser.run()
+            continue
+        checker.years.update(year for year, _ in fast.years)
+        if fast.rows:
+            result[id(ref)] = fast
+    return result
+
+
+def _has_duplicates(
+    fast_sheets: dict[int, FastSheet], scores: list[tuple], checker: _Checker
+) -> bool:
+    """Whether the rows of the fast path repeat a natural key, among themselves or with the
+    rows checked the general way; only asked when the import fails anyway."""
+    seen: set[tuple] = set()
+    for fast in fast_sheets.values():
+        for row in fast.rows:
+            key = row[1:7]
+            if key in seen:
+                return True
+            seen.add(key)
+    unit_ids = checker.state.unit_ids
+    criteria = checker.state.criteria
+    for year, period, unit, code, layer, scorer, *_ in scores:
+        crit = criteria.get(year, {}).get(code) if year not in checker.new_tables else None
+        key = (
+            year,
+            period,
+            unit_ids.get(unit, unit),
+            crit["id"] if crit else code,
+            layer,
+            scorer,
+        )
+        if key in seen:
+            return True
+    return False
 
 
 def _check_scale(
@@ -1333,19 +1434,24 @@ def _write_scores(
     conn: Connection,
     cluster: ClusterInfo,
     scores: list[tuple],
+    fast_sheets: dict[int, FastSheet],
     unit_ids: dict[str, int],
     crit_ids: dict[tuple[int, str], int],
     counter: _Counter,
 ) -> None:
-    """Scores go through the raw DBAPI cursor: one executemany per statement, no ORM objects."""
-    if not scores:
+    """Scores go through the raw DBAPI cursor: one executemany per statement, no ORM objects.
+
+    Rows of the fast path that repeat a key make the primary key refuse the insert: the import
+    then starts again on the general path, which names both rows."""
+    if not scores and not fast_sheets:
         return
     raw = conn.connection.dbapi_connection
     assert raw is not None
     mark = _placeholder(conn.dialect.paramstyle)
     cursor = raw.cursor()
     existing: dict[tuple, tuple[int, str]] = {}
-    for year, period in sorted({(s[0], s[1]) for s in scores}):
+    periods = {(s[0], s[1]) for s in scores} | {p for f in fast_sheets.values() for p in f.years}
+    for year, period in sorted(periods):
         cursor.execute(
             "SELECT unit_id, criterion_id, layer, scorer, points_c, note FROM score "
             f"WHERE cluster_id = {mark(1)} AND year = {mark(2)} AND period = {mark(3)}",
@@ -1353,7 +1459,7 @@ def _write_scores(
         )
         for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
-    inserts = []
+    inserts: list[Iterable[tuple]] = [[]]
     updates = []
     summaries = counter.summaries
     cid = cluster.id
@@ -1363,22 +1469,56 @@ def _write_scores(
         old = existing.get((year, period, unit_id, crit_id, layer, scorer))
         summary = summaries[id(ref)]
         if old is None:
-            inserts.append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))
+            inserts[0].append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))  # type: ignore[attr-defined]
             summary.new += 1
         elif old[0] != points_c or old[1] != note:
             updates.append((points_c, note, cid, year, period, unit_id, crit_id, layer, scorer))
             summary.updated += 1
         else:
             summary.unchanged += 1
+    hit: set[tuple] = set()  # keys of existing rows met by the fast path
+    for ref_id, fast in fast_sheets.items():
+        rows: Iterable[tuple] = fast.rows
+        if fast.needs_ids:
+            rows = [_with_ids(row, unit_ids, crit_ids) for row in rows]
+        summary = summaries[ref_id]
+        if not existing:
+            inserts.append(rows)
+            summary.new += len(fast.rows)
+            continue
+        fresh = []
+        for row in rows:
+            key = row[1:7]
+            old = existing.get(key)
+            if old is None:
+                fresh.append(row)
+                summary.new += 1
+                continue
+            if key in hit:
+                raise _Retry
+            hit.add(key)
+            if old[0] != row[7] or old[1] != row[8]:
+                updates.append((row[7], row[8], *row[:7]))
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+        inserts.append(fresh)
     style = conn.dialect.paramstyle
-    if inserts:
-        cursor.executemany(
-            "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, scorer, "
-            f"points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})",
-            [_params(style, row) for row in inserts]
-            if style not in ("qmark", "format")
-            else inserts,
-        )
+    dbapi = conn.dialect.dbapi
+    integrity_error = getattr(dbapi, "IntegrityError", Exception)
+    for chunk in inserts:
+        try:
+            cursor.executemany(
+                "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, "
+                f"scorer, points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})",
+                [_params(style, row) for row in chunk]
+                if style not in ("qmark", "format")
+                else chunk,
+            )
+        except integrity_error as exc:
+            if not fast_sheets:
+                raise
+            raise _Retry from exc
     if updates:
         cursor.executemany(
             f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE cluster_id = {mark(3)} "
@@ -1389,6 +1529,18 @@ def _write_scores(
             else updates,
         )
     cursor.close()
+
+
+def _with_ids(row: tuple, unit_ids: dict[str, int], crit_ids: dict[tuple[int, str], int]) -> tuple:
+    cid, year, period, unit, crit, *rest = row
+    return (
+        cid,
+        year,
+        period,
+        unit_ids[unit] if isinstance(unit, str) else unit,
+        crit_ids[(year, crit)] if isinstance(crit, str) else crit,
+        *rest,
+    )
 
 
 def _placeholder(paramstyle: str) -> Callable[[int], str]:

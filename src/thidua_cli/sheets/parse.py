@@ -509,28 +509,49 @@ def check_title_conflicts(
     return ok
 
 
+class SheetParser:
+    """Parses one sheet row by row: what `parse_sheet` runs, and what a faster loop falls back to
+    for the rows it does not handle itself."""
+
+    def __init__(
+        self, sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
+    ):
+        self.sheet = sheet
+        self.layout = layout
+        self.batch = batch
+        self.ref = ref
+        self.reader = reader = RowReader(sheet, layout, ref, batch.errors)
+        titles = read_titles(layout.title_lines, sheet.name, layout.title_cells)
+        self.ok = check_title_conflicts(reader, titles, options, layout.header_rows[0])
+        if self.ok and titles.unit:
+            ref.title_unit = titles.unit
+            if titles.unit_cell:
+                ref.title_unit_at = (titles.unit_cell[0], column_letter(titles.unit_cell[1]))
+        self.context = SheetContext(reader, titles, options)
+        self.handler = _HANDLERS[layout.kind]
+        self.used_cols = sorted(set(layout.fields.values()) | set(layout.unit_columns))
+
+    def row(self, row: int, values: list[object]) -> None:
+        """One data row (below the header, not a numbering row)."""
+        if self.reader.is_blank_row(row, values, self.used_cols):
+            return
+        self.ref.rows += 1
+        self.handler(self.reader, self.context, row, values, self.batch)
+
+    def run(self) -> None:
+        if not self.ok:
+            return
+        last = self.layout.last_header_row
+        skip = self.layout.skip_rows
+        for row, values in self.sheet.rows():
+            if row > last and row not in skip:
+                self.row(row, values)
+
+
 def parse_sheet(
     sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
 ) -> None:
-    reader = RowReader(sheet, layout, ref, batch.errors)
-    titles = read_titles(layout.title_lines, sheet.name, layout.title_cells)
-    if not check_title_conflicts(reader, titles, options, layout.header_rows[0]):
-        return
-    if titles.unit:
-        ref.title_unit = titles.unit
-        if titles.unit_cell:
-            ref.title_unit_at = (titles.unit_cell[0], column_letter(titles.unit_cell[1]))
-    context = SheetContext(reader, titles, options)
-    handler = _HANDLERS[layout.kind]
-    used_cols = sorted(set(layout.fields.values()) | set(layout.unit_columns))
-    last = layout.last_header_row
-    for row, values in sheet.rows():
-        if row <= last or row in layout.skip_rows:
-            continue
-        if reader.is_blank_row(row, values, used_cols):
-            continue
-        ref.rows += 1
-        handler(reader, context, row, values, batch)
+    SheetParser(sheet, layout, options, batch, ref).run()
 
 
 def _members(

@@ -31,31 +31,40 @@ class Sheet:
     hidden: bool
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     special: dict[tuple[int, int], str] = field(default_factory=dict)  # (row1, col0) -> marker
+    # rows holding a TRUE/FALSE cell: True == 1 in Python, so value caches must not see them
+    bool_rows: set[int] = field(default_factory=set)
     _source: Any = None
     _row_offset: int = 0
     _col_offset: int = 0
     _csv_rows: list[list[object]] | None = None
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
-        if self._csv_rows is not None:
-            for index, values in enumerate(self._csv_rows):
-                yield index + 1, list(values)
-            return
-        if self._source is None:
-            return
+        before, rows = self.row_source()
         pad = [None] * self._col_offset
+        for number, values in enumerate(rows, before + 1):
+            yield number, pad + values if pad else values
+
+    def row_source(self) -> tuple[int, Iterator[list[object]]]:
+        """(Excel row number before the first row, the rows as lists) without the padding to
+        column A that `rows` adds: `values[col - col_offset]` is column `col`."""
+        if self._csv_rows is not None:
+            return 0, (list(values) for values in self._csv_rows)
+        if self._source is None:
+            return 0, iter(())
         rows = iter(self._source.iter_rows())
         first = next(rows, None)
         if first is None:
-            return
-        number = self._row_offset
-        if number and all(value in ("", None) for value in first):
+            return 0, iter(())
+        before = self._row_offset
+        if before and all(value in ("", None) for value in first):
             # python-calamine yields an empty row for each unused row above the used range
             # (but does not pad the columns); those rows count, so start from row 1
-            number = 0
-        for values in itertools.chain([first], rows):
-            number += 1
-            yield number, pad + list(values) if pad else list(values)
+            before = 0
+        return before, itertools.chain([first], rows)
+
+    @property
+    def col_offset(self) -> int:
+        return self._col_offset
 
     def cell_marker(self, row: int, col: int) -> str | None:
         return self.special.get((row, col)) if self.special else None
@@ -149,7 +158,7 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
             )
             xml_path = sheet_paths.get(meta.name)
             if xml_path and not sheet.hidden:
-                sheet.special = _scan_special_cells(archive, xml_path)
+                sheet.special, sheet.bool_rows = _scan_special_cells(archive, xml_path)
             sheets.append(sheet)
     except Exception as exc:  # calamine raises its own error type for damaged parts
         return file_problem(
@@ -231,18 +240,22 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _scan_special_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
-    """Find error cells and uncalculated formulas by streaming the sheet XML in chunks.
+def _scan_special_cells(
+    archive: zipfile.ZipFile, part: str
+) -> tuple[dict[tuple[int, int], str], set[int]]:
+    """Find error cells and uncalculated formulas by streaming the sheet XML in chunks, and the
+    rows holding a boolean cell.
 
-    calamine returns both as empty strings; the clerk must be told which cell and why.
-    A pass only looks near `<f` and `t="e"`, so sheets without formulas cost one scan.
+    calamine returns the first two as empty strings; the clerk must be told which cell and why.
+    A pass only looks near `<f`, `t="e"` and `t="b"`, so sheets without them cost one scan.
     """
     found: dict[tuple[int, int], str] = {}
+    bool_rows: set[int] = set()
     overlap = b""
     try:
         stream = archive.open(part)
     except KeyError:
-        return found
+        return found, bool_rows
     with stream:
         while True:
             chunk = stream.read(1 << 22)
@@ -254,13 +267,19 @@ def _scan_special_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, 
             if cut <= 0 or len(chunk) < (1 << 22):
                 cut = len(data) if len(chunk) < (1 << 22) else max(cut, 0)
             window, overlap = data[:cut], data[cut:]
-            _scan_window(window, found)
+            _scan_window(window, found, bool_rows)
         if overlap:
-            _scan_window(overlap, found)
-    return found
+            _scan_window(overlap, found, bool_rows)
+    return found, bool_rows
 
 
-def _scan_window(window: bytes, found: dict[tuple[int, int], str]) -> None:
+def _scan_window(window: bytes, found: dict[tuple[int, int], str], bool_rows: set[int]) -> None:
+    if b't="b"' in window:
+        for match in re.finditer(rb't="b"', window):
+            start = window.rfind(b"<c ", 0, match.start())
+            ref = _CELL_REF.match(window, start) if start >= 0 else None
+            if ref:
+                bool_rows.add(int(ref.group(2)))
     if b't="e"' in window:
         for match in re.finditer(rb't="e"', window):
             start = window.rfind(b"<c ", 0, match.start())
