@@ -4,6 +4,11 @@ from __future__ import annotations
 
 
 def main() -> None:
+    import sys
+
+    from .services.reading import start_early
+
+    start_early(sys.argv[1:])  # `thidua import`: the files are read while the rest loads
     from .cli.app import app
 
     app()

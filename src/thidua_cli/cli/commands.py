@@ -87,6 +87,7 @@ def import_(
     from ..errors import UsageError
     from ..services.context import open_engine
     from ..services.importer import ImportOptions, run_import
+    from ..services.reading import reading_for
     from ..sheets.columns import KIND_ALIASES
     from ..text import fold
     from .views import import_progress, print_import_report, write_errors_workbook
@@ -121,6 +122,7 @@ def import_(
         raise UsageError(f"Năm {year} không hợp lệ.", "Ghi năm có 4 chữ số, ví dụ 2023.")
     if errors is not None and errors.suffix.lower() != ".xlsx":
         raise UsageError("Tệp --errors phải có đuôi .xlsx.", "Ví dụ: --errors loi.xlsx")
+    reading = reading_for(files)  # read in the background while the database is opened
     engine = open_engine(settings_db())
     options = ImportOptions(
         cluster=settings_cluster(),
@@ -133,7 +135,7 @@ def import_(
         force=force,
     )
     with import_progress() as progress:
-        report = run_import(engine, files, options, progress)
+        report = run_import(engine, reading, options, progress)
     engine.dispose()
     print_import_report(report)
     if report.errors:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import time
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..services.progress import ImportProgress
 from .console import err, out, print_row_errors
 
 if TYPE_CHECKING:
@@ -18,30 +19,64 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def import_progress() -> Iterator[Callable[[str], None]]:
-    """A transient spinner naming the sheet being read, shown only on a terminal and only once
-    the import has run for more than a second."""
+def import_progress() -> Iterator[ImportProgress]:
+    """A Rich progress bar for the import, on stderr: only when stdout is a terminal, and only
+    once the import has run for more than a second (a quick import shows nothing)."""
     if not sys.stdout.isatty():
-        yield lambda _label: None
+        yield ImportProgress()
         return
-    from rich.status import Status
-
-    started = time.monotonic()
-    status: Status | None = None
-
-    def update(label: str) -> None:
-        nonlocal status
-        if status is None and time.monotonic() - started > 1.0:
-            status = Status(f"Đang đọc {label}…", console=err())
-            status.start()
-        elif status is not None:
-            status.update(f"Đang đọc {label}…")
-
+    bar = ProgressBar()
+    timer = threading.Timer(1.0, bar.show)
+    timer.daemon = True
+    timer.start()
     try:
-        yield update
+        yield bar
     finally:
-        if status is not None:
-            status.stop()
+        timer.cancel()
+        bar.close()
+
+
+class ProgressBar(ImportProgress):
+    """One Rich task whose label and size follow the import's stages."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._lock = threading.Lock()
+        self._shown = False
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=err(),
+            transient=True,
+        )
+        self._task = self._progress.add_task("", total=None)
+
+    def stage(self, label: str, total: int | None) -> None:
+        self._progress.update(self._task, description=label, total=total, completed=0)
+
+    def advance(self, rows: int) -> None:
+        self._progress.advance(self._task, rows)
+
+    def show(self) -> None:
+        with self._lock:
+            if not self._shown:
+                self._shown = True
+                self._progress.start()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._shown:
+                self._progress.stop()
+            self._shown = True  # a late timer must not start it now
 
 
 def print_import_report(report: ImportReport) -> None:

@@ -20,7 +20,14 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from ..sheets.parse import SheetParser, _cell_text, criterion_code, parse_period, to_hundredths
+from ..sheets.parse import (
+    TICK,
+    SheetParser,
+    _cell_text,
+    criterion_code,
+    parse_period,
+    to_hundredths,
+)
 from ..text import ValueProblem, fold, parse_decimal
 
 # points cache value for a blank score cell: the layer has no score on that row
@@ -63,7 +70,12 @@ class Resolver:
         self.criterion_ids = criterion_ids
 
 
-def stream_long_sheet(parser: SheetParser, resolver: Resolver, cluster_id: int) -> FastSheet:
+def stream_long_sheet(
+    parser: SheetParser,
+    resolver: Resolver,
+    cluster_id: int,
+    tick: Callable[[int], None] = lambda rows: None,
+) -> FastSheet:
     """Parse and check a long score sheet; rows it cannot vouch for go to `parser.row`, and so
     into the batch for the general check. Raises SheetFallback before touching the batch when
     the sheet must be parsed the general way from the start."""
@@ -224,6 +236,8 @@ def stream_long_sheet(parser: SheetParser, resolver: Resolver, cluster_id: int) 
     before, source = sheet.row_source()
     first = layout.last_header_row + 1
     for number, values in enumerate(islice(source, max(first - before - 1, 0), None), first):
+        if not number % TICK:
+            tick(TICK)
         if number in odd:
             if number not in skip:
                 parser.row(number, pad + values)

@@ -3,31 +3,33 @@ the batch itself, then write it all in one transaction, or nothing at all (SPEC 
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import RowError, ThiduaError
+from ..errors import RowError
 from ..sheets.columns import KINDS
 from ..sheets.layout import Layout, NearMiss, detect_layout
 from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, infer_leader, parse_sheet
-from ..sheets.reader import Sheet, Workbook, open_workbook
+from ..sheets.reader import Sheet, Workbook
 from ..sheets.records import ScoreRow, SheetRef
 from ..store.writes import diff, record_audit, upsert
 from ..text import fold, format_number
 from .context import ClusterInfo, pick_cluster
 from .criteria_table import ShapedCriterion, shape_table
 from .fast_scores import FastSheet, Resolver, SheetFallback, stream_long_sheet
+from .progress import ImportProgress
+from .reading import Reading
 from .units import UnitIndex
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
 LAYER_LABELS = {"self": "tự chấm", "peer": "chấm chéo", "agreed": "thống nhất"}
 PERIOD_LABELS = {"H1": "6 tháng đầu năm", "FY": "cả năm"}
 # Kinds whose records others depend on are checked and written first.
@@ -54,6 +56,7 @@ class ImportOptions:
     layer: str | None = None
     dry_run: bool = False
     force: bool = False
+    fast: bool = True  # long score sheets through fast_scores (False: the general path only)
 
 
 @dataclass
@@ -86,23 +89,6 @@ class ImportReport:
         )
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders give every workbook inside them, sorted, lock files left out."""
-    result: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            result.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith(("~$", "."))
-            )
-        else:
-            result.append(path)
-    return result
-
-
 # ---------------------------------------------------------------- reading
 
 
@@ -112,16 +98,6 @@ class _PlannedSheet:
     sheet: Sheet
     layout: Layout
     ref: SheetRef
-
-
-def _display_name(path: Path, roots: list[Path]) -> str:
-    for root in roots:
-        if root.is_dir():
-            try:
-                return str(path.relative_to(root.parent))
-            except ValueError:
-                continue
-    return path.name
 
 
 def _plan_sheets(
@@ -990,29 +966,27 @@ class _Retry(Exception):
 
 def run_import(
     engine: Engine,
-    paths: list[Path],
+    paths: list[Path] | Reading,
     options: ImportOptions,
-    progress: Callable[[str], None] | None = None,
+    progress: ImportProgress | None = None,
 ) -> ImportReport:
     """Check every file, then write all or nothing. Returns the report; errors inside it mean
-    nothing was written."""
-    files = expand_paths(paths)
-    if not files:
-        raise ThiduaError(
-            "Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx."
-        )
+    nothing was written. `paths` may be a Reading started before the database was opened."""
+    reading = paths if isinstance(paths, Reading) else Reading(paths)
+    progress = progress or ImportProgress()
     unreadable: list[RowError] = []
     workbooks: list[Workbook] = []
-    for path in files:
-        opened = open_workbook(path, _display_name(path, paths))
+    for opened in reading.opened(progress):
         if isinstance(opened, RowError):
             unreadable.append(opened)
         else:
             workbooks.append(opened)
     try:
-        return _attempt(engine, workbooks, unreadable, paths, options, progress, fast=True)
+        return _attempt(
+            engine, workbooks, unreadable, reading.paths, options, progress, options.fast
+        )
     except _Retry:
-        return _attempt(engine, workbooks, unreadable, paths, options, progress, fast=False)
+        return _attempt(engine, workbooks, unreadable, reading.paths, options, progress, False)
 
 
 def _attempt(
@@ -1021,7 +995,7 @@ def _attempt(
     unreadable: list[RowError],
     paths: list[Path],
     options: ImportOptions,
-    progress: Callable[[str], None] | None,
+    progress: ImportProgress,
     fast: bool,
 ) -> ImportReport:
     report = ImportReport(dry_run=options.dry_run)
@@ -1056,9 +1030,8 @@ def _attempt(
             # parsed after the members and criteria are checked: see _stream_scores
             streamed.append(SheetParser(item.sheet, item.layout, parse_options, batch, item.ref))
         elif item.layout.kind != "members":
-            if progress:
-                progress(f"{item.workbook.display} › {item.sheet.name}")
-            parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref)
+            progress.stage(f"Đang đọc {item.ref.file} › {item.ref.sheet}", item.sheet.height)
+            parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref, progress.advance)
         batch.sheets.append(item.ref)
         summaries[id(item.ref)] = SheetSummary(
             item.ref.file, item.ref.sheet, item.layout.kind, item.layout.spec.label, item.ref.rows
@@ -1130,7 +1103,7 @@ def _attempt(
 
     from ..store.tables import table_of
 
-    with engine.begin() as conn:
+    with engine.connect() as conn, _checked_references(conn), conn.begin():
         counter = _Counter(summaries)
         _write_units(conn, checker, state, batch, counter)
         unit_ids = {
@@ -1148,7 +1121,7 @@ def _attempt(
             {row[0] for row in scores} | {y for f in fast_sheets.values() for y, _ in f.years},
         )
         _write_leadership(conn, cluster, leadership, state, unit_ids, counter)
-        _write_scores(conn, cluster, scores, fast_sheets, unit_ids, crit_ids, counter)
+        _write_scores(conn, cluster, scores, fast_sheets, unit_ids, crit_ids, counter, progress)
         _write_votes(conn, cluster, votes, state, unit_ids, counter)
         _write_commendations(conn, cluster, commendations, unit_ids, counter)
         now = datetime.now(UTC)
@@ -1178,12 +1151,29 @@ def _attempt(
     return report
 
 
+@contextlib.contextmanager
+def _checked_references(conn: Connection) -> Iterator[None]:
+    """Write without SQLite's per-row foreign key lookups: every unit and criterion id an import
+    writes was read from, or written to, the same database in this transaction after the check,
+    so the lookups (a quarter of the cost of a score insert) would only repeat that check.
+    PRAGMA foreign_keys cannot change inside a transaction: it is set before and after."""
+    raw = conn.connection.dbapi_connection
+    sqlite = conn.dialect.name == "sqlite" and raw is not None
+    if sqlite:
+        raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
 def _stream_scores(
     parsers: list[SheetParser],
     checker: _Checker,
     state: _State,
     cluster: ClusterInfo,
-    progress: Callable[[str], None] | None,
+    progress: ImportProgress,
 ) -> dict[int, FastSheet]:
     """Long score sheets in one pass each (fast_scores); rows the pass does not vouch for land
     in the batch for check_scores. Keyed by id(SheetRef)."""
@@ -1201,15 +1191,15 @@ def _stream_scores(
     batch = checker.batch
     for parser in parsers:
         ref = parser.ref
-        if progress:
-            progress(f"{ref.file} › {ref.sheet}")
+        progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
         marks = len(batch.scores), len(batch.errors), ref.rows, ref.skipped_totals
         try:
-            fast = stream_long_sheet(parser, resolver, cluster.id)
+            fast = stream_long_sheet(parser, resolver, cluster.id, progress.advance)
         except SheetFallback:
             del batch.scores[marks[0] :], batch.errors[marks[1] :]
             ref.rows, ref.skipped_totals = marks[2], marks[3]
-            parser.run()
+            progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
+            parser.run(progress.advance)
             continue
         checker.years.update(year for year, _ in fast.years)
         if fast.rows:
@@ -1438,6 +1428,7 @@ def _write_scores(
     unit_ids: dict[str, int],
     crit_ids: dict[tuple[int, str], int],
     counter: _Counter,
+    progress: ImportProgress,
 ) -> None:
     """Scores go through the raw DBAPI cursor: one executemany per statement, no ORM objects.
 
@@ -1459,7 +1450,7 @@ def _write_scores(
         )
         for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
-    inserts: list[Iterable[tuple]] = [[]]
+    inserts: list[list[tuple]] = [[]]
     updates = []
     summaries = counter.summaries
     cid = cluster.id
@@ -1469,7 +1460,7 @@ def _write_scores(
         old = existing.get((year, period, unit_id, crit_id, layer, scorer))
         summary = summaries[id(ref)]
         if old is None:
-            inserts[0].append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))  # type: ignore[attr-defined]
+            inserts[0].append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))
             summary.new += 1
         elif old[0] != points_c or old[1] != note:
             updates.append((points_c, note, cid, year, period, unit_id, crit_id, layer, scorer))
@@ -1478,7 +1469,7 @@ def _write_scores(
             summary.unchanged += 1
     hit: set[tuple] = set()  # keys of existing rows met by the fast path
     for ref_id, fast in fast_sheets.items():
-        rows: Iterable[tuple] = fast.rows
+        rows = fast.rows
         if fast.needs_ids:
             rows = [_with_ids(row, unit_ids, crit_ids) for row in rows]
         summary = summaries[ref_id]
@@ -1506,19 +1497,24 @@ def _write_scores(
     style = conn.dialect.paramstyle
     dbapi = conn.dialect.dbapi
     integrity_error = getattr(dbapi, "IntegrityError", Exception)
-    for chunk in inserts:
-        try:
-            cursor.executemany(
-                "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, "
-                f"scorer, points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})",
-                [_params(style, row) for row in chunk]
-                if style not in ("qmark", "format")
-                else chunk,
-            )
-        except integrity_error as exc:
-            if not fast_sheets:
-                raise
-            raise _Retry from exc
+    insert = (
+        "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, scorer, "
+        f"points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})"
+    )
+    progress.stage("Đang ghi điểm vào cơ sở dữ liệu", sum(map(len, inserts)) + len(updates))
+    for rows in inserts:
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows[start : start + WRITE_CHUNK]
+            try:
+                cursor.executemany(
+                    insert,
+                    chunk if style in ("qmark", "format") else [_params(style, r) for r in chunk],
+                )
+            except integrity_error as exc:
+                if not fast_sheets:
+                    raise
+                raise _Retry from exc
+            progress.advance(len(chunk))
     if updates:
         cursor.executemany(
             f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE cluster_id = {mark(3)} "
@@ -1541,6 +1537,9 @@ def _with_ids(row: tuple, unit_ids: dict[str, int], crit_ids: dict[tuple[int, st
         crit_ids[(year, crit)] if isinstance(crit, str) else crit,
         *rest,
     )
+
+
+WRITE_CHUNK = 65536  # score rows per executemany: the progress bar moves between them
 
 
 def _placeholder(paramstyle: str) -> Callable[[int], str]:

@@ -538,7 +538,8 @@ class SheetParser:
         self.ref.rows += 1
         self.handler(self.reader, self.context, row, values, self.batch)
 
-    def run(self) -> None:
+    def run(self, tick: Callable[[int], None] | None = None) -> None:
+        """Every row; `tick(n)` after each TICK rows, for a progress bar."""
         if not self.ok:
             return
         last = self.layout.last_header_row
@@ -546,12 +547,22 @@ class SheetParser:
         for row, values in self.sheet.rows():
             if row > last and row not in skip:
                 self.row(row, values)
+            if tick is not None and not row % TICK:
+                tick(TICK)
+
+
+TICK = 8192  # rows between two progress updates
 
 
 def parse_sheet(
-    sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
+    sheet: Sheet,
+    layout: Layout,
+    options: ParseOptions,
+    batch: ParsedBatch,
+    ref: SheetRef,
+    tick: Callable[[int], None] | None = None,
 ) -> None:
-    SheetParser(sheet, layout, options, batch, ref).run()
+    SheetParser(sheet, layout, options, batch, ref).run(tick)
 
 
 def _members(

@@ -9,7 +9,7 @@ import hashlib
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,13 @@ class Sheet:
             # (but does not pad the columns); those rows count, so start from row 1
             before = 0
         return before, itertools.chain([first], rows)
+
+    @property
+    def height(self) -> int:
+        """How many rows the sheet has, about (for a progress bar)."""
+        if self._csv_rows is not None:
+            return len(self._csv_rows)
+        return (self._source.height + self._row_offset) if self._source is not None else 0
 
     @property
     def col_offset(self) -> int:
@@ -139,27 +146,38 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
         )
     from python_calamine import CalamineWorkbook
 
+    scan: _Background | None = None
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet_paths = _sheet_xml_paths(archive)
+        metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        visible = {m.name: str(m.visible).endswith("Visible") for m in metas}
+        # calamine reads the cells without the GIL; the XML scan runs beside it meanwhile
+        scan = _Background(
+            lambda: {
+                name: _scan_special_cells(archive, sheet_paths[name])
+                for name in visible
+                if visible[name] and name in sheet_paths
+            }
+        )
         sheets = []
-        for meta in book.sheets_metadata:
-            if str(meta.typ).endswith("WorkSheet") is False:
-                continue
+        for meta in metas:
             source = book.get_sheet_by_name(meta.name)
-            sheet = Sheet(
-                file=display,
-                name=meta.name,
-                hidden=not str(meta.visible).endswith("Visible"),
-                merged=list(source.merged_cell_ranges or []),
-                _source=source,
-                _row_offset=source.start[0] if source.height else 0,
-                _col_offset=source.start[1] if source.height else 0,
+            sheets.append(
+                Sheet(
+                    file=display,
+                    name=meta.name,
+                    hidden=not visible[meta.name],
+                    merged=list(source.merged_cell_ranges or []),
+                    _source=source,
+                    _row_offset=source.start[0] if source.height else 0,
+                    _col_offset=source.start[1] if source.height else 0,
+                )
             )
-            xml_path = sheet_paths.get(meta.name)
-            if xml_path and not sheet.hidden:
-                sheet.special, sheet.bool_rows = _scan_special_cells(archive, xml_path)
-            sheets.append(sheet)
+        found = scan.result()
+        for sheet in sheets:
+            if sheet.name in found:
+                sheet.special, sheet.bool_rows = found[sheet.name]
     except Exception as exc:  # calamine raises its own error type for damaged parts
         return file_problem(
             display,
@@ -167,8 +185,38 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
             "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
         )
     finally:
+        if scan is not None:
+            scan.join()  # the scan reads the archive: let it finish before closing
         archive.close()
     return Workbook(path, display, sha, sheets)
+
+
+class _Background:
+    """Run a function in a thread; `result()` waits and returns its value or raises its error."""
+
+    def __init__(self, function: Callable[[], Any]):
+        import threading
+
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+        def target() -> None:
+            try:
+                self._value = function()
+            except BaseException as exc:  # handed over to the caller of result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=target, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _is_encrypted_ole(path: Path) -> bool:
