@@ -108,7 +108,7 @@ def stream_long_sheet(
             return sheet_year
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
-        elif isinstance(raw, str) and raw.strip().isdigit():
+        elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
             raw = int(raw.strip())
         if type(raw) is not int or not 1990 <= raw <= 2100:
             return None
@@ -224,56 +224,62 @@ def stream_long_sheet(
             )
         return True
 
-    head = itemgetter(column("year"), column("period"), unit_col - shift, crit_col - shift)
-    note_at = column("note")
+    head = itemgetter(
+        column("year"), column("period"), unit_col - shift, crit_col - shift, column("note")
+    )
     tail = itemgetter(*(col - shift for _, col in layer_cols))  # one cell, or a tuple of them
     pad = [None] * shift
+    # rows the loop must not take at face value: their cells are swapped for an empty list, so
+    # that reading them fails into the general path (no test for them on every row)
     odd = sheet.bool_rows | {row for row, _ in sheet.special} | layout.skip_rows
     skip = layout.skip_rows
+    held: dict[int, list[object]] = {}
     append = out.rows.append
     years_get, points_get, notes_get = years.get, points.get, notes.get
     counted = 0
     before, source = sheet.row_source()
     first = layout.last_header_row + 1
-    for number, values in enumerate(islice(source, max(first - before - 1, 0), None), first):
-        if not number % TICK:
-            tick(TICK)
-        if number in odd:
-            if number not in skip:
-                parser.row(number, pad + values)
-            continue
-        try:
-            y, p, u, c = head(values)
-            n = values[note_at]
-            s = tail(values)
-        except IndexError:
-            parser.row(number, pad + values)
-            continue
-        state = years_get(y)
-        if state is None:
-            if not learn(y, p, u, c, n, s):
-                parser.row(number, pad + values)
+    numbered = enumerate(islice(source, max(first - before - 1, 0), None), first)
+    while chunk := list(islice(numbered, TICK)):
+        for position, (number, values) in enumerate(chunk):
+            if number in odd:
+                held[number] = values
+                chunk[position] = (number, [])
+        for number, values in chunk:
+            try:
+                y, p, u, c, n = head(values)
+                s = tail(values)
+            except IndexError:
+                if number not in skip:
+                    parser.row(number, pad + held.pop(number, values))
                 continue
             state = years_get(y)
-        year, periods, units, crits = state  # type: ignore[misc]
-        period = periods.get(p)
-        unit = units.get(u)
-        crit = crits.get(c)
-        note = notes_get(n)
-        scored = points_get(s)
-        if period is None or unit is None or crit is None or note is None or scored is None:
-            if not learn(y, p, u, c, n, s):
+            if state is None:
+                if not learn(y, p, u, c, n, s):
+                    parser.row(number, pad + values)
+                    continue
+                state = years_get(y)
+            year, periods, units, crits = state  # type: ignore[misc]
+            period = periods.get(p)
+            unit = units.get(u)
+            crit = crits.get(c)
+            note = notes_get(n)
+            scored = points_get(s)
+            if period is None or unit is None or crit is None or note is None or scored is None:
+                if not learn(y, p, u, c, n, s):
+                    parser.row(number, pad + values)
+                    continue
+                period, unit, crit, note = periods[p], units[u], crits[c], notes[n]
+                scored = points[s]
+            crit_id, max_c = crit
+            peak, emits = scored
+            if peak > max_c:
                 parser.row(number, pad + values)
                 continue
-            period, unit, crit, note, scored = periods[p], units[u], crits[c], notes[n], points[s]
-        crit_id, max_c = crit
-        peak, emits = scored
-        if peak > max_c:
-            parser.row(number, pad + values)
-            continue
-        counted += 1
-        for layer, value in emits:
-            append((cluster_id, year, period, unit, crit_id, layer, "", value, note))
+            counted += 1
+            for layer, value in emits:
+                append((cluster_id, year, period, unit, crit_id, layer, "", value, note))
+        tick(len(chunk))
     parser.ref.rows += counted
     out.years.update((state[0], period) for state in years.values() for period in state[1].values())
     return out

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1090,7 +1091,7 @@ def _attempt(
                     "ở trên.",
                 )
             )
-    report.errors = batch.errors
+    report.errors = _in_sheet_order(batch.errors, workbooks)
     report.notes.extend(batch.notes)
     if report.errors:
         if fast_sheets and _has_duplicates(fast_sheets, scores, checker):
@@ -1151,6 +1152,21 @@ def _attempt(
     return report
 
 
+def _in_sheet_order(errors: list[RowError], workbooks: list[Workbook]) -> list[RowError]:
+    """Errors file by file, sheet by sheet as in the workbook, row by row: the order a clerk
+    fixes them in, whichever check found them first. Errors about a whole file come first."""
+    files = {book.display: i for i, book in enumerate(workbooks)}
+    sheets = {(book.display, s.name): i for book in workbooks for i, s in enumerate(book.sheets)}
+    return sorted(
+        errors,
+        key=lambda e: (
+            files.get(e.file, -1),
+            sheets.get((e.file, e.sheet), -1),
+            e.row if e.row is not None else -1,
+        ),
+    )
+
+
 @contextlib.contextmanager
 def _checked_references(conn: Connection) -> Iterator[None]:
     """Write without SQLite's per-row foreign key lookups: every unit and criterion id an import
@@ -1201,7 +1217,7 @@ def _stream_scores(
             progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
             parser.run(progress.advance)
             continue
-        checker.years.update(year for year, _ in fast.years)
+        checker.years.update(map(itemgetter(1), fast.rows))  # years that got a score
         if fast.rows:
             result[id(ref)] = fast
     return result
@@ -1451,14 +1467,18 @@ def _write_scores(
         for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
     inserts: list[list[tuple]] = [[]]
+    hit: set[tuple] = set()  # keys of existing rows already met
     updates = []
     summaries = counter.summaries
     cid = cluster.id
     for year, period, unit, criterion, layer, scorer, points_c, note, ref in scores:
         unit_id = unit_ids[unit]
         crit_id = crit_ids[(year, criterion)]
-        old = existing.get((year, period, unit_id, crit_id, layer, scorer))
+        key = (year, period, unit_id, crit_id, layer, scorer)
+        old = existing.get(key)
         summary = summaries[id(ref)]
+        if old is not None:
+            hit.add(key)  # a fast row with this key is a duplicate, not a second update
         if old is None:
             inserts[0].append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))
             summary.new += 1
@@ -1467,7 +1487,6 @@ def _write_scores(
             summary.updated += 1
         else:
             summary.unchanged += 1
-    hit: set[tuple] = set()  # keys of existing rows met by the fast path
     for ref_id, fast in fast_sheets.items():
         rows = fast.rows
         if fast.needs_ids:

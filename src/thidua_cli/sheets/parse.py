@@ -193,9 +193,12 @@ class RowReader:
                 )
                 return None
             return ""
-        text = self._texts.get(value)
-        if text is None:
-            text = self._texts[value] = _cell_text(value)
+        if value.__class__ is bool:
+            text = _cell_text(value)  # True == 1: kept out of the cache of texts
+        else:
+            text = self._texts.get(value)
+            if text is None:
+                text = self._texts[value] = _cell_text(value)
         if required and not text:
             self.error(
                 row,
@@ -302,7 +305,7 @@ def parse_period(text: str) -> str | None:
     return _PERIOD_KEYS.get(fold(text))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: TRUE is not the code 1
 def criterion_code(value: object) -> str:
     """`1.2.a`, `I`, `1` as written; a trailing dot and spaces dropped, Roman numerals upper."""
     text = _cell_text(value).replace(" ", "").rstrip(".")
