@@ -4,8 +4,8 @@ A long sheet ("Năm, Kỳ, Mã đơn vị, Mã tiêu chí, Tự chấm, …") re
 values over hundreds of thousands of rows. Each distinct raw value is resolved and checked once,
 by the same rules as the general path, and remembered; a row whose every cell is already known
 and good becomes an insert tuple with no object in between. Any other row (a blank or total row,
-an unknown unit, a score over the maximum, a mark, a veto criterion, a cell Excel marked) goes
-through the general parser and check, which name the cell and say what is wrong.
+an unknown unit, a score over the maximum, a mark, a veto criterion, a peer score, a cell Excel
+marked) goes through the general parser and check, which name the cell and say what is wrong.
 
 Duplicates are left to the score table's primary key (the natural key): an insert that hits
 one makes the import start again on the general path, which says where both rows are.
@@ -33,7 +33,7 @@ from ..text import ValueProblem, fold, parse_decimal
 # points cache value for a blank score cell: the layer has no score on that row
 _BLANK = -1
 _NO_MAX = 1 << 62
-_LAYERS = ("self", "agreed")
+_LAYERS = ("self", "peer", "agreed")  # a peer score needs its scorer: only a blank one here
 
 
 class SheetFallback(Exception):
@@ -87,7 +87,7 @@ def stream_long_sheet(
     layer_cols = [(layer, cols[layer]) for layer in _LAYERS if layer in cols]
     unit_col = cols.get("unit_code", cols.get("unit_name"))
     crit_col = cols["criterion"]
-    if "peer" in cols or not layer_cols or unit_col is None:
+    if not layer_cols or unit_col is None:
         raise SheetFallback
     sheet = parser.sheet
     shift = sheet.col_offset
@@ -215,7 +215,14 @@ def stream_long_sheet(
                 return False
             notes[n] = note
         if s not in points:
-            values = [quiet_points(raw) for raw in (s if len(layers) > 1 else (s,))]  # type: ignore[union-attr]
+            values = [
+                value if layer != "peer" or value == _BLANK else None
+                for layer, value in zip(
+                    layers,
+                    map(quiet_points, s if len(layers) > 1 else (s,)),  # type: ignore[arg-type]
+                    strict=True,
+                )
+            ]
             if None in values:
                 return False
             points[s] = (
