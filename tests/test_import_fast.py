@@ -276,6 +276,8 @@ HEADERS = {
     "criterion": ["Mã tiêu chí", "Mã TC"],
     "self": ["Tự chấm", "Điểm tự chấm"],
     "agreed": ["Thống nhất", "Điểm thống nhất"],
+    "peer": ["Chấm chéo", "Điểm chấm chéo"],
+    "scorer": ["Đơn vị chấm"],
     "note": ["Ghi chú"],
     "extra": ["Người nhập"],  # not a score column: ignored, with a note
 }
@@ -335,6 +337,10 @@ def score_rows(
         "self": draw(score_cells(code, maximum, "self" in bad)),
         "agreed": draw(score_cells(code, maximum, "agreed" in bad)),
         "note": draw(st.sampled_from(NOTES)),
+        # the template has a peer column that is mostly left empty; a peer score needs its
+        # scorer (and goes the general way)
+        "peer": draw(st.sampled_from([None] * 6 + ["", 5, "2,5"])),
+        "scorer": draw(st.sampled_from([None] * 4 + ["HPN", "TD", "Hội X"])),
         "_code": code,
         "_max": maximum,
         # unique, this keeps a clean sheet free of duplicates (whatever the period)
@@ -382,6 +388,8 @@ def columns(
     fields += list(draw(st.sampled_from([("self", "agreed")] * 2 + [("self",), ("agreed",)])))
     if draw(st.sampled_from([True] * 3 + [False])):
         fields.append("note")
+    if draw(st.sampled_from([False] * 2 + [True])):
+        fields += ["peer", "scorer"]
     if draw(st.sampled_from([False] * 4 + [True])):
         fields.insert(draw(st.integers(0, len(fields))), "extra")
     if draw(st.sampled_from([False] * 2 + [True])):
@@ -618,6 +626,26 @@ def test_clean_sheet_takes_the_fast_path(
     assert len(fast["score"]) == 2 * len(GOOD_ROWS)
     # the general run handed every row to the parser, the fast run none
     assert handed == list(range(2, 2 + len(GOOD_ROWS)))
+
+
+def test_template_sheet_with_an_empty_peer_column_takes_the_fast_path(
+    _seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`thidua template`'s long sheet has Chấm chéo and Đơn vị chấm; left empty they must not
+    send rows the general way, and a row with a peer score goes there alone."""
+    header = ["Năm", "Kỳ", "Mã đơn vị", "Mã tiêu chí", "Tự chấm", "Chấm chéo", "Đơn vị chấm"]
+    header += ["Thống nhất", "Ghi chú"]
+    rows: list[Sequence[object] | None] = [[*r[:5], None, None, *r[5:]] for r in GOOD_ROWS]
+    rows[4] = [*GOOD_ROWS[4][:5], 3, "HPN", *GOOD_ROWS[4][5:]]  # Excel row 6: a peer score
+    path = write(tmp_path / "mau.xlsx", Table("Chấm điểm", header, rows))
+    handed = spy_rows(monkeypatch)
+    fast = outcome(SLOTS.load("fast", _seeded_template), [path], fast=True)
+    assert handed == [6]
+    assert fast["errors"] == []
+    assert len(fast["score"]) == 2 * len(GOOD_ROWS) + 1
+    handed.clear()
+    fast, general = both(_seeded_template, [path])
+    assert_same(fast, general)
 
 
 def test_only_awkward_rows_go_to_the_general_parser(
