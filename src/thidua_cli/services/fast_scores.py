@@ -243,26 +243,33 @@ def stream_long_sheet(
     held: dict[int, list[object]] = {}
     append = out.rows.append
     years_get, points_get, notes_get = years.get, points.get, notes.get
-    counted = 0
+    handed = 0  # rows given to the general parser
+    iterated = 0
     before, source = sheet.row_source()
     first = layout.last_header_row + 1
     numbered = enumerate(islice(source, max(first - before - 1, 0), None), first)
     while chunk := list(islice(numbered, TICK)):
-        for position, (number, values) in enumerate(chunk):
-            if number in odd:
-                held[number] = values
-                chunk[position] = (number, [])
+        low = chunk[0][0]
+        for number in odd:  # rows are numbered one after another: chunk[number - low]
+            if 0 <= number - low < len(chunk):
+                held[number] = chunk[number - low][1]
+                chunk[number - low] = (number, [])
+        iterated += len(chunk)
         for number, values in chunk:
             try:
                 y, p, u, c, n = head(values)
                 s = tail(values)
             except IndexError:
-                if number not in skip:
+                if number in skip:
+                    iterated -= 1
+                else:
+                    handed += 1
                     parser.row(number, pad + held.pop(number, values))
                 continue
             state = years_get(y)
             if state is None:
                 if not learn(y, p, u, c, n, s):
+                    handed += 1
                     parser.row(number, pad + values)
                     continue
                 state = years_get(y)
@@ -274,6 +281,7 @@ def stream_long_sheet(
             scored = points_get(s)
             if period is None or unit is None or crit is None or note is None or scored is None:
                 if not learn(y, p, u, c, n, s):
+                    handed += 1
                     parser.row(number, pad + values)
                     continue
                 period, unit, crit, note = periods[p], units[u], crits[c], notes[n]
@@ -281,12 +289,12 @@ def stream_long_sheet(
             crit_id, max_c = crit
             peak, emits = scored
             if peak > max_c:
+                handed += 1
                 parser.row(number, pad + values)
                 continue
-            counted += 1
             for layer, value in emits:
                 append((cluster_id, year, period, unit, crit_id, layer, "", value, note))
         tick(len(chunk))
-    parser.ref.rows += counted
+    parser.ref.rows += iterated - handed  # the general parser counts the rows it was given
     out.years.update((state[0], period) for state in years.values() for period in state[1].values())
     return out

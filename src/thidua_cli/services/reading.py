@@ -59,6 +59,7 @@ class Reading:
                 "Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx."
             )
         self._opened: list[Workbook | RowError] = []
+        self._idle = threading.Event()  # set once the caller waits: the XML scans may start
         self._done = threading.Condition()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -66,7 +67,7 @@ class Reading:
     def _read(self) -> None:
         for path in self.files:
             try:
-                opened = open_workbook(path, display_name(path, self.paths))
+                opened = open_workbook(path, display_name(path, self.paths), self._idle)
             except Exception as exc:  # an unreadable file is reported, never a traceback
                 opened = RowError(
                     display_name(path, self.paths),
@@ -83,6 +84,7 @@ class Reading:
 
     def opened(self, progress: ImportProgress) -> list[Workbook | RowError]:
         """Every file, in order, once read; the progress names the file being read."""
+        self._idle.set()
         for index, path in enumerate(self.files):
             with self._done:
                 if len(self._opened) <= index:

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import itertools
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -89,8 +90,13 @@ def file_problem(display: str, message: str, hint: str) -> RowError:
     return RowError(display, "", None, None, "", message, hint)
 
 
-def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError:
-    """Read a file, or return one clear error naming why it cannot be read."""
+def open_workbook(
+    path: Path, display: str | None = None, scan_gate: threading.Event | None = None
+) -> Workbook | RowError:
+    """Read a file, or return one clear error naming why it cannot be read.
+
+    The sheet-XML scan runs in a thread beside calamine once `scan_gate` is set (by a caller
+    whose own thread has gone idle) or calamine is done: on two cores, calamine keeps one."""
     display = display or path.name
     if not path.exists():
         return file_problem(display, "Không tìm thấy tệp.", "Kiểm tra lại đường dẫn.")
@@ -153,13 +159,19 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
         metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         visible = {m.name: str(m.visible).endswith("Visible") for m in metas}
         # calamine reads the cells without the GIL; the XML scan runs beside it meanwhile
-        scan = _Background(
-            lambda: {
+        gate = scan_gate or threading.Event()
+        if scan_gate is None:
+            gate.set()
+
+        def scan_all() -> dict[str, tuple[dict[tuple[int, int], str], set[int]]]:
+            gate.wait()
+            return {
                 name: _scan_special_cells(archive, sheet_paths[name])
                 for name in visible
                 if visible[name] and name in sheet_paths
             }
-        )
+
+        scan = _Background(scan_all)
         sheets = []
         for meta in metas:
             source = book.get_sheet_by_name(meta.name)
@@ -174,6 +186,7 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
                     _col_offset=source.start[1] if source.height else 0,
                 )
             )
+        gate.set()
         found = scan.result()
         for sheet in sheets:
             if sheet.name in found:
@@ -186,6 +199,7 @@ def open_workbook(path: Path, display: str | None = None) -> Workbook | RowError
         )
     finally:
         if scan is not None:
+            gate.set()
             scan.join()  # the scan reads the archive: let it finish before closing
         archive.close()
     return Workbook(path, display, sha, sheets)
@@ -195,8 +209,6 @@ class _Background:
     """Run a function in a thread; `result()` waits and returns its value or raises its error."""
 
     def __init__(self, function: Callable[[], Any]):
-        import threading
-
         self._value: Any = None
         self._error: BaseException | None = None
 
