@@ -50,15 +50,20 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_of(runs: int, cmd: list[str], before=None) -> tuple[float, int]:  # type: ignore[no-untyped-def]
-    times, peaks = [], []
+def medians_of_pairs(runs: int, *commands: tuple[list[str], object]) -> list[tuple[float, int]]:
+    """Median wall time and peak RSS of each command over `runs` fresh processes, the runs
+    taken in turns (A B A B …) so that a machine that speeds up or slows down during the bench
+    shifts both sides of a ratio alike. `before` (or None) runs ahead of each run."""
+    times: list[list[float]] = [[] for _ in commands]
+    peaks: list[list[int]] = [[] for _ in commands]
     for _ in range(runs):
-        if before:
-            before()
-        elapsed, peak = run(cmd)
-        times.append(elapsed)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks)
+        for index, (cmd, before) in enumerate(commands):
+            if before:
+                before()  # type: ignore[operator]
+            elapsed, peak = run(cmd)
+            times[index].append(elapsed)
+            peaks[index].append(peak)
+    return [(statistics.median(t), max(p)) for t, p in zip(times, peaks, strict=True)]
 
 
 def years_for(n: int) -> int:
@@ -160,11 +165,10 @@ def bench_import(n: int, runs: int) -> dict[str, float]:
     def fresh_work() -> None:
         shutil.copyfile(base, work)
 
-    limit_t, limit_rss = median_of(
-        runs, [PY, "-c", LIMIT_SCRIPT, str(scores), str(limit_db)], fresh_limit
-    )
-    import_t, import_rss = median_of(
-        runs, [*THIDUA, "--db", str(work), "import", str(scores)], fresh_work
+    (limit_t, limit_rss), (import_t, import_rss) = medians_of_pairs(
+        runs,
+        ([PY, "-c", LIMIT_SCRIPT, str(scores), str(limit_db)], fresh_limit),
+        ([*THIDUA, "--db", str(work), "import", str(scores)], fresh_work),
     )
     check = sqlite3.connect(work)
     stored = check.execute("SELECT count(*) FROM score").fetchone()[0]
@@ -182,8 +186,9 @@ def bench_import(n: int, runs: int) -> dict[str, float]:
 
 
 def bench_help(runs: int) -> dict[str, float]:
-    typer_t, _ = median_of(runs, [PY, "-c", "import typer"])
-    help_t, _ = median_of(runs, [*THIDUA, "--help"])
+    (typer_t, _), (help_t, _) = medians_of_pairs(
+        runs, ([PY, "-c", "import typer"], None), ([*THIDUA, "--help"], None)
+    )
     return {"typer_s": typer_t, "help_s": help_t, "ratio": help_t / typer_t}
 
 
@@ -222,14 +227,17 @@ def bench_rank(rows: int, runs: int) -> dict[str, float]:
     total = con.execute("SELECT count(*) FROM score").fetchone()[0]
     con.close()
     year = FIRST_YEAR + years // 2
-    rank_t, _ = median_of(runs, [*THIDUA, "--db", str(db), "rank", "--year", str(year), "--json"])
-    status_t, _ = median_of(runs, [*THIDUA, "--db", str(db), "status", "--year", str(year)])
+    (rank_t, _), (status_t, _) = medians_of_pairs(
+        runs,
+        ([*THIDUA, "--db", str(db), "rank", "--year", str(year), "--json"], None),
+        ([*THIDUA, "--db", str(db), "status", "--year", str(year)], None),
+    )
     return {"score_rows": total, "rank_s": rank_t, "status_s": status_t, "ratio": rank_t / status_t}
 
 
 def bench_demo(runs: int) -> dict[str, float]:
     target = OUT / "demo"
-    demo_t, demo_rss = median_of(runs, [*THIDUA, "demo", "--dir", str(target)])
+    ((demo_t, demo_rss),) = medians_of_pairs(runs, ([*THIDUA, "demo", "--dir", str(target)], None))
     return {"demo_s": demo_t, "demo_rss_mb": demo_rss}
 
 
