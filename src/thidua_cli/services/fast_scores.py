@@ -185,51 +185,46 @@ def stream_long_sheet(
     notes: dict[object, str] = {}
     layers = [layer for layer, _ in layer_cols]
 
+    def quiet_scores(s: object) -> tuple[int, tuple[tuple[str, int], ...]] | None:
+        """The score cell(s) of a row: the highest value and what to store per layer."""
+        values = [
+            value if layer != "peer" or value == _BLANK else None
+            for layer, value in zip(
+                layers,
+                map(quiet_points, s if len(layers) > 1 else (s,)),  # type: ignore[arg-type]
+                strict=True,
+            )
+        ]
+        if None in values:
+            return None
+        stored = tuple((lay, v) for lay, v in zip(layers, values, strict=True) if v != _BLANK)
+        return max(values), stored  # type: ignore[type-var, return-value]
+
+    def year_state(raw: object) -> tuple[int, dict, dict, dict] | None:
+        year = quiet_year(raw)
+        return None if year is None else (year, {}, {}, {})
+
+    def known(cache: dict, raw: object, resolve: Callable[[object], object]) -> bool:
+        """Whether `raw` is in the cache, resolving it first when it is not."""
+        if raw not in cache:
+            value = resolve(raw)
+            if value is None:
+                return False
+            cache[raw] = value
+        return True
+
     def learn(y: object, p: object, u: object, c: object, n: object, s: object) -> bool:
         """Resolve the values of a row the caches do not know; False: the general path."""
-        state = years.get(y)
-        if state is None:
-            year = quiet_year(y)
-            if year is None:
-                return False
-            state = years[y] = (year, {}, {}, {})
-        year, periods, units, crits = state
-        if p not in periods:
-            period = quiet_period(p)
-            if period is None:
-                return False
-            periods[p] = period
-        if u not in units:
-            unit = quiet_unit(u, year)
-            if unit is None:
-                return False
-            units[u] = unit
-        if c not in crits:
-            crit = quiet_criterion(c, year)
-            if crit is None:
-                return False
-            crits[c] = crit
-        if n not in notes:
-            note = quiet_note(n)
-            if note is None:
-                return False
-            notes[n] = note
-        if s not in points:
-            values = [
-                value if layer != "peer" or value == _BLANK else None
-                for layer, value in zip(
-                    layers,
-                    map(quiet_points, s if len(layers) > 1 else (s,)),  # type: ignore[arg-type]
-                    strict=True,
-                )
-            ]
-            if None in values:
-                return False
-            points[s] = (
-                max(values),  # type: ignore[type-var]
-                tuple((lay, v) for lay, v in zip(layers, values, strict=True) if v != _BLANK),  # type: ignore[misc]
-            )
-        return True
+        if not known(years, y, year_state):
+            return False
+        year, periods, units, crits = years[y]
+        return (
+            known(periods, p, quiet_period)
+            and known(units, u, lambda raw: quiet_unit(raw, year))
+            and known(crits, c, lambda raw: quiet_criterion(raw, year))
+            and known(notes, n, quiet_note)
+            and known(points, s, quiet_scores)
+        )
 
     head = itemgetter(
         column("year"), column("period"), unit_col - shift, crit_col - shift, column("note")
