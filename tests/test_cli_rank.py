@@ -70,6 +70,38 @@ def test_rank_table_shows_the_hand_checked_year(db: Path) -> None:
     assert "Năm 2024: Trưởng cụm Tỉnh Đoàn, Phó cụm Hội Nông dân tỉnh (đề xuất)." in result.stdout
 
 
+def test_ranking_the_same_data_again_writes_nothing(db: Path) -> None:
+    import hashlib
+
+    def digest() -> str:
+        return hashlib.sha256(db.read_bytes()).hexdigest()
+
+    def stored() -> list[tuple]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(
+                "SELECT unit_id, total_c, rank, computed_at FROM result "
+                "WHERE year = 2023 AND period = 'FY' ORDER BY rank"
+            ).fetchall()
+
+    assert run(db, "rank", "--year", 2023).exit_code == 0
+    first, before = stored(), digest()
+    assert len(first) == 8
+    assert run(db, "rank", "--year", 2023, "--json").exit_code == 0
+    assert digest() == before  # same results: not rewritten, first time kept
+    with sqlite3.connect(db) as conn:  # the agreed score of CTD's first leaf goes down by 1
+        conn.execute(
+            "UPDATE score SET points_c = points_c - 100 WHERE layer = 'agreed' AND year = 2023 "
+            "AND period = 'FY' AND unit_id = (SELECT id FROM unit WHERE code = 'CTD') "
+            "AND criterion_id = (SELECT min(s.criterion_id) FROM score s JOIN unit u "
+            "ON u.id = s.unit_id WHERE u.code = 'CTD' AND s.layer = 'agreed' AND s.year = 2023 "
+            "AND s.points_c >= 100)"
+        )
+    assert run(db, "rank", "--year", 2023).exit_code == 0
+    after = stored()
+    assert [r[:2] for r in after] != [r[:2] for r in first]  # CTD's total went down by 1
+    assert after[0][3] > first[0][3]  # rewritten, with the new time
+
+
 def test_rank_json_has_the_exact_spec_shape(db: Path) -> None:
     result = run(db, "rank", "--year", 2023, "--json")
     assert result.exit_code == 0, result.stderr

@@ -161,8 +161,9 @@ def rank_and_store(
     finalize: bool = False,
     force: bool = False,
 ) -> RankOutcome:
-    """Rank a period, replace its stored results, optionally lock the year."""
-    from sqlalchemy import delete
+    """Rank a period, replace its stored results (when they changed), optionally lock the
+    year."""
+    from sqlalchemy import delete, select
 
     from ..scoring import rank_period
     from ..store.tables import table_of
@@ -200,15 +201,16 @@ def rank_and_store(
         now = datetime.now(UTC)
         unit_ids = _unit_ids(conn)
         res = table_of(conn, "result")
-        conn.execute(
-            delete(res).where(
-                res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period
-            )
-        )
-        conn.execute(
-            res.insert(),
-            [_result_row(cluster.id, year, period, u, unit_ids, now) for u in result.units],
-        )
+        where = (res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period)
+        rows = [_result_row(cluster.id, year, period, u, unit_ids, now) for u in result.units]
+        stored = [dict(r._mapping) for r in conn.execute(select(res).where(*where))]
+        if _without_time(stored) == _without_time(rows):
+            # the same results again: nothing is written (no commit to wait for on disk), and
+            # they keep the time they were first stored at
+            now = max(r["computed_at"] for r in stored) if stored else now
+        else:
+            conn.execute(delete(res).where(*where))
+            conn.execute(res.insert(), rows)
         notes = []
         if locked:
             record_audit(conn, cluster.id, [year], "forced_rank", period)
@@ -263,6 +265,11 @@ def _c(value: Decimal | None) -> int | None:
     if value is None:
         return None
     return int((value * 100).to_integral_value())
+
+
+def _without_time(rows: list[dict[str, Any]]) -> dict[int, tuple]:
+    """Stored or computed result rows, by unit, without the time they were computed."""
+    return {r["unit_id"]: tuple((k, r[k]) for k in sorted(r) if k != "computed_at") for r in rows}
 
 
 def _result_row(
