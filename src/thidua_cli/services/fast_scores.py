@@ -26,9 +26,9 @@ from ..sheets.parse import (
     _cell_text,
     criterion_code,
     parse_period,
-    to_hundredths,
+    score_points,
 )
-from ..text import ValueProblem, fold, parse_decimal
+from ..text import ValueProblem
 
 # points cache value for a blank score cell: the layer has no score on that row
 _BLANK = -1
@@ -130,18 +130,16 @@ def stream_long_sheet(
     def quiet_points(raw: object) -> int | None:
         if raw is None:
             return _BLANK
-        if isinstance(raw, str) and fold(raw) in ("x", "co", "khong"):
-            return None  # a mark: only a veto criterion takes one
         if not isinstance(raw, (str, float, int)):
             return None
         try:
-            number = parse_decimal(raw)
-            if number is None:
-                return _BLANK
-            points = to_hundredths(number)
+            scored = score_points(raw)
         except ValueProblem:
             return None
-        return points if points >= 0 else None
+        if scored is None:
+            return _BLANK
+        points, mark = scored
+        return None if mark or points < 0 else points  # a mark: only a veto criterion takes one
 
     def quiet_note(raw: object) -> str | None:
         if "note" not in cols:

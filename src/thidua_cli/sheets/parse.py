@@ -678,6 +678,12 @@ def _points(
         return None
     if value is _BAD or value is None:
         return None
+    return _points_value(reader, row, reader.cols[name], value)
+
+
+def score_points(value: object) -> tuple[int, bool] | None:
+    """A score cell in hundredths, and whether written as a mark (x / có / không); None for
+    no score. Raises ValueProblem for what is not a score."""
     if isinstance(value, float):
         scaled = value * 100
         whole = round(scaled)
@@ -689,14 +695,8 @@ def _points(
             return 100, True
         if key == "khong":
             return 0, True
-    try:
-        number = parse_decimal(value)
-        if number is None:
-            return None
-        return to_hundredths(number), False
-    except ValueProblem as problem:
-        reader.error(row, reader.letter(name), value, problem.message, problem.hint)
-        return None
+    number = parse_decimal(value)
+    return None if number is None else (to_hundredths(number), False)
 
 
 _LAYER_FIELDS = (("self", "self"), ("peer", "peer"), ("agreed", "agreed"))
@@ -908,17 +908,8 @@ def _score_error_cell(
 
 
 def _points_value(reader: RowReader, row: int, col: int, value: object) -> tuple[int, bool] | None:
-    if isinstance(value, str):
-        key = fold(value)
-        if key in ("x", "co"):
-            return 100, True
-        if key == "khong":
-            return 0, True
     try:
-        number = parse_decimal(value)
-        if number is None:
-            return None
-        return to_hundredths(number), False
+        return score_points(value)
     except ValueProblem as problem:
         reader.error(row, column_letter(col), value, problem.message, problem.hint)
         return None
