@@ -450,6 +450,14 @@ class _Checker:
             cache = self._criterion_info[year] = self._criterion_table(year)
         return cache.get(code)
 
+    def stored_criterion_id(self, year: int, code: str) -> int | None:
+        """The database id of a criterion this import leaves as it is; None when the import
+        (re)writes that year's table (ids come at write time) or the code is not stored."""
+        if year in self.new_tables:
+            return None
+        row = self.state.criteria.get(year, {}).get(code)
+        return row["id"] if row is not None else None
+
     def _criterion_table(
         self, year: int
     ) -> dict[str, tuple[str, Decimal | None, bool, int | None]]:
@@ -1219,14 +1227,12 @@ def _stream_scores(
     """Long score sheets in one pass each (fast_scores); rows the pass does not vouch for land
     in the batch for check_scores. Keyed by id(SheetRef)."""
 
-    def criterion_id(year: int, code: str) -> int | None:
-        if year in checker.new_tables:
-            return None  # the table is (re)written by this import: ids come at write time
-        row = state.criteria.get(year, {}).get(code)
-        return row["id"] if row is not None else None
-
     resolver = Resolver(
-        checker.index.lookup, checker.members, checker.criterion, state.unit_ids, criterion_id
+        checker.index.lookup,
+        checker.members,
+        checker.criterion,
+        state.unit_ids,
+        checker.stored_criterion_id,
     )
     result: dict[int, FastSheet] = {}
     batch = checker.batch
@@ -1261,17 +1267,10 @@ def _has_duplicates(
                 return True
             seen.add(key)
     unit_ids = checker.state.unit_ids
-    criteria = checker.state.criteria
     for year, period, unit, code, layer, scorer, *_ in scores:
-        crit = criteria.get(year, {}).get(code) if year not in checker.new_tables else None
-        key = (
-            year,
-            period,
-            unit_ids.get(unit, unit),
-            crit["id"] if crit else code,
-            layer,
-            scorer,
-        )
+        crit_id = checker.stored_criterion_id(year, code)
+        crit = code if crit_id is None else crit_id
+        key = (year, period, unit_ids.get(unit, unit), crit, layer, scorer)
         if key in seen:
             return True
     return False
@@ -1491,35 +1490,28 @@ def _write_scores(
         )
         for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
-    inserts: list[list[tuple]] = [[]]
-    hit: set[tuple] = set()  # keys of existing rows already met
-    updates = []
-    summaries = counter.summaries
+    # every row as it is inserted, by sheet: the general path's first, then the fast path's
+    by_sheet: dict[int, list[tuple]] = defaultdict(list)
     cid = cluster.id
     for year, period, unit, criterion, layer, scorer, points_c, note, ref in scores:
-        unit_id = unit_ids[unit]
-        crit_id = crit_ids[(year, criterion)]
-        key = (year, period, unit_id, crit_id, layer, scorer)
-        old = existing.get(key)
-        summary = summaries[id(ref)]
-        if old is not None:
-            hit.add(key)  # a fast row with this key is a duplicate, not a second update
-        if old is None:
-            inserts[0].append((cid, year, period, unit_id, crit_id, layer, scorer, points_c, note))
-            summary.new += 1
-        elif old[0] != points_c or old[1] != note:
-            updates.append((points_c, note, cid, year, period, unit_id, crit_id, layer, scorer))
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
+        unit_id, crit_id = unit_ids[unit], crit_ids[(year, criterion)]
+        by_sheet[id(ref)].append(
+            (cid, year, period, unit_id, crit_id, layer, scorer, points_c, note)
+        )
     for ref_id, fast in fast_sheets.items():
-        rows = fast.rows
-        if fast.needs_ids:
-            rows = [_with_ids(row, unit_ids, crit_ids) for row in rows]
-        summary = summaries[ref_id]
+        by_sheet[ref_id].extend(
+            [_with_ids(row, unit_ids, crit_ids) for row in fast.rows]
+            if fast.needs_ids
+            else fast.rows
+        )
+    inserts: list[list[tuple]] = []
+    updates = []
+    hit: set[tuple] = set()  # keys of stored rows already met: a second one is a duplicate
+    for ref_id, rows in by_sheet.items():
+        summary = counter.summaries[ref_id]
         if not existing:
             inserts.append(rows)
-            summary.new += len(fast.rows)
+            summary.new += len(rows)
             continue
         fresh = []
         for row in rows:
@@ -1530,7 +1522,7 @@ def _write_scores(
                 summary.new += 1
                 continue
             if key in hit:
-                raise _Retry
+                raise _Retry  # only fast rows can repeat a key here: the check saw the others
             hit.add(key)
             if old[0] != row[7] or old[1] != row[8]:
                 updates.append((row[7], row[8], *row[:7]))
