@@ -32,8 +32,10 @@ _MESSAGES = (
     (re.compile(r"^No such command '(.+)'\.$"), r"Không có lệnh '\1'."),
     (re.compile(r"^Invalid value for (.+?): (.+)$"), r"Giá trị không hợp lệ cho \1: \2"),
     (re.compile(r"\(Possible options: (.+)\)"), r"(Có thể là: \1)"),
-    (re.compile(r"Input should be a valid integer.*"), "phải là số nguyên"),
-    (re.compile(r"'(.+)' is not a valid integer\.?"), r"'\1' không phải số nguyên."),
+    (
+        re.compile(r"'([^']*)' is not a valid int(?:eger)?\.?"),
+        r"phải là số nguyên, không phải '\1'.",
+    ),
 )
 
 HELP_LINE = "Hiện hướng dẫn này rồi thoát."
