@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -1533,19 +1534,12 @@ def _write_scores(
     style = conn.dialect.paramstyle
     dbapi = conn.dialect.dbapi
     integrity_error = getattr(dbapi, "IntegrityError", Exception)
-    insert = (
-        "INSERT INTO score (cluster_id, year, period, unit_id, criterion_id, layer, scorer, "
-        f"points_c, note) VALUES ({', '.join(mark(i) for i in range(1, 10))})"
-    )
     progress.stage("Đang ghi điểm vào cơ sở dữ liệu", sum(map(len, inserts)) + len(updates))
     for rows in inserts:
         for start in range(0, len(rows), WRITE_CHUNK):
             chunk = rows[start : start + WRITE_CHUNK]
             try:
-                cursor.executemany(
-                    insert,
-                    chunk if style in ("qmark", "format") else [_params(style, r) for r in chunk],
-                )
+                _insert_scores(cursor, chunk, mark, style)
             except integrity_error as exc:
                 if not fast_sheets:
                     raise
@@ -1575,7 +1569,46 @@ def _with_ids(row: tuple, unit_ids: dict[str, int], crit_ids: dict[tuple[int, st
     )
 
 
-WRITE_CHUNK = 65536  # score rows per executemany: the progress bar moves between them
+WRITE_CHUNK = 64000  # score rows between two moves of the progress bar
+ROWS_PER_INSERT = 100  # 900 bound values a statement: under SQLite's oldest limit, 999
+_SCORE_COLUMNS = (
+    "cluster_id",
+    "year",
+    "period",
+    "unit_id",
+    "criterion_id",
+    "layer",
+    "scorer",
+    "points_c",
+    "note",
+)
+
+
+def _insert_scores(cursor: Any, rows: list[tuple], mark: Callable[[int], str], style: str) -> None:
+    """Insert score rows a hundred to a statement (INSERT … VALUES (…), (…), …): SQLite then
+    steps and resets a statement once per hundred rows, not once per row, which halves the
+    time of a long sheet's insert."""
+    width = len(_SCORE_COLUMNS)
+
+    def statement(count: int) -> str:
+        values = ", ".join(
+            "(" + ", ".join(mark(row * width + col) for col in range(1, width + 1)) + ")"
+            for row in range(count)
+        )
+        return f"INSERT INTO score ({', '.join(_SCORE_COLUMNS)}) VALUES {values}"
+
+    flat = itertools.chain.from_iterable
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    if whole:
+        cursor.executemany(
+            statement(ROWS_PER_INSERT),
+            (
+                _params(style, tuple(flat(rows[start : start + ROWS_PER_INSERT])))
+                for start in range(0, whole, ROWS_PER_INSERT)
+            ),
+        )
+    if whole < len(rows):
+        cursor.execute(statement(len(rows) - whole), _params(style, tuple(flat(rows[whole:]))))
 
 
 def _placeholder(paramstyle: str) -> Callable[[int], str]:
