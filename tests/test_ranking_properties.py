@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal as D
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from thidua_cli.scoring import (
     Vote,
     rank_period,
 )
+from thidua_cli.scoring.ranking import exact_sum
 
 CODES = ["MTTQ", "LDLD", "CCB", "TD", "HND", "HPN"]
 CRITERIA = [
@@ -132,3 +134,11 @@ def test_ranks_follow_totals_and_bands(inp: PeriodInput) -> None:
     flags = sum(unit.proposal == "Cờ thi đua cấp tỉnh" for unit in result.units)
     bang_khen = sum(unit.proposal == "Bằng khen" for unit in result.units)
     assert flags <= 1 and bang_khen <= result.bang_khen_seats
+
+
+@given(st.lists(st.fractions(max_denominator=10_000), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_exact_sum_is_the_sum_of_the_fractions(values: list) -> None:
+    total = exact_sum(values)
+    assert total == sum(values, Fraction(0))
+    assert isinstance(total, Fraction)

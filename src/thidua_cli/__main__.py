@@ -6,9 +6,10 @@ from __future__ import annotations
 def main() -> None:
     import sys
 
-    from .services.reading import start_early
+    if "import" in sys.argv[1:]:  # `thidua import`: the files are read while the rest loads
+        from .services.reading import start_early
 
-    start_early(sys.argv[1:])  # `thidua import`: the files are read while the rest loads
+        start_early(sys.argv[1:])
     from .cli.app import app
 
     try:

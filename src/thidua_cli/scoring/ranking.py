@@ -5,9 +5,12 @@ Arithmetic runs on exact fractions (a peer mean may be 28/3), turned into `Decim
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
+from math import gcd
 
 from thidua_cli.scoring.model import (
     PROPOSAL_BANG_KHEN,
@@ -40,6 +43,7 @@ _TIE_WORSE = {
 }
 
 
+@lru_cache(maxsize=8192)  # a year's thousands of lines repeat a few dozen values
 def to_decimal(value: Fraction) -> Decimal:
     """Exact when the fraction has a finite decimal form, else 28 significant digits."""
     with localcontext() as context:
@@ -113,8 +117,13 @@ def _aggregate(values: list[Fraction], aggregation: str) -> tuple[Fraction, str]
     return sum(ordered, Fraction(0)) / count, f"trung bình {count} đơn vị chấm chéo: {listed}"
 
 
+@lru_cache(maxsize=8192)
+def _fraction(points: Decimal) -> Fraction:
+    return Fraction(points)
+
+
 def _points(entry: ScoreEntry, criterion: Criterion) -> Fraction:
-    value = Fraction(entry.points)
+    value = _fraction(entry.points)
     # Deductions are points taken off; a negative entry means the same deduction.
     return abs(value) if criterion.kind == "deduction" else value
 
@@ -199,6 +208,20 @@ def _first_section(leaves: list[Criterion]) -> tuple[bool, str | None]:
     return False, None
 
 
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The sum of fractions, normalised once at the end: `Fraction + Fraction` reduces by the
+    gcd at every step, the bulk of the time of ranking a year of scores."""
+    numerator, denominator = 0, 1
+    for value in values:
+        den = value.denominator
+        if denominator % den:  # bring the sum over a common multiple of both denominators
+            common = denominator * den // gcd(denominator, den)
+            numerator *= common // denominator
+            denominator = common
+        numerator += value.numerator * (denominator // den)
+    return Fraction(numerator, denominator)
+
+
 def _score_unit(
     info: UnitInfo,
     leaves: list[Criterion],
@@ -207,7 +230,12 @@ def _score_unit(
     first_section: tuple[bool, str | None],
 ) -> _UnitScore:
     unit = _UnitScore(info=info)
-    self_base = self_bonus = self_deduction = Fraction(0)
+    # the points of each kind, summed once at the end
+    base: list[Fraction] = []
+    bonus: list[Fraction] = []
+    deduction: list[Fraction] = []
+    in_first_section: list[Fraction] = []
+    own_points: dict[str, list[Fraction]] = {"base": [], "bonus": [], "deduction": []}
     has_self = False
     for criterion in leaves:
         entries = index.get((info.code, criterion.code), {})
@@ -215,26 +243,21 @@ def _score_unit(
         own = entries.get("self")
         if own:
             has_self = True
-            own_value = next(iter(own.values()))
-            if criterion.kind == "base":
-                self_base += own_value
-            elif criterion.kind == "bonus":
-                self_bonus += own_value
-            elif criterion.kind == "deduction":
-                self_deduction += own_value
+            if criterion.kind in own_points:
+                own_points[criterion.kind].append(next(iter(own.values())))
         if layer == "self":
             unit.from_self.append(criterion.code)
         points = value or Fraction(0)
         if criterion.kind == "base":
-            unit.base += points
+            base.append(points)
             if value is None:
                 unit.missing.append(criterion.code)
             if first_section[0] and criterion.section == first_section[1]:
-                unit.first_section += points
+                in_first_section.append(points)
         elif criterion.kind == "bonus":
-            unit.bonus_raw += points
+            bonus.append(points)
         elif criterion.kind == "deduction":
-            unit.deduction += points
+            deduction.append(points)
         elif points > 0:
             unit.vetoed_by.append(criterion.code)
             detail += "; bị điểm liệt"
@@ -250,10 +273,15 @@ def _score_unit(
                 section=criterion.section,
             )
         )
+    unit.base = exact_sum(base)
+    unit.bonus_raw = exact_sum(bonus)
+    unit.deduction = exact_sum(deduction)
+    unit.first_section = exact_sum(in_first_section)
     cap = Fraction(rules.bonus_cap)
     unit.total = unit.base + min(unit.bonus_raw, cap) - unit.deduction
     if has_self:
-        unit.self_total = self_base + min(self_bonus, cap) - self_deduction
+        own_base, own_bonus, own_deduction = (exact_sum(v) for v in own_points.values())
+        unit.self_total = own_base + min(own_bonus, cap) - own_deduction
     return unit
 
 

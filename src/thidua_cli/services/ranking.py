@@ -124,7 +124,7 @@ def load_period_input(
     # Decimal(points_c) / 100 is exact; cache per value since scores repeat a lot
     points_cache: dict[int, Decimal] = {}
     scores = []
-    for unit_id, criterion_id, layer, scorer, points_c in cursor:
+    for unit_id, criterion_id, layer, scorer, points_c in cursor.all():  # one fetch, not 10 000
         points = points_cache.get(points_c)
         if points is None:
             points = points_cache[points_c] = Decimal(points_c) / hundred
@@ -342,11 +342,11 @@ def members_by_year(
     code_of, names = _unit_names(conn)
     mem = table_of(conn, "membership")
     years: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
-    for r in conn.execute(
+    for year, unit_id, rotation_order in conn.execute(
         select(mem.c.year, mem.c.unit_id, mem.c.rotation_order).where(
             mem.c.cluster_id == cluster_id
         )
-    ):
-        code = code_of[r.unit_id]
-        years[r.year].append((code, names[code], r.rotation_order))
+    ).all():
+        code = code_of[unit_id]
+        years[year].append((code, names[code], rotation_order))
     return years
