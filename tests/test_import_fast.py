@@ -241,6 +241,7 @@ YEARS_BAD: list[object] = [2021, 1800, "năm 2023", None, 2023.5]  # None: title
 PERIODS_GOOD: list[object] = ["Cả năm", "Cả năm", "cả năm", "6 tháng", "6 tháng đầu năm", "FY"]
 PERIODS_GOOD += [None, None]  # the title's period, --half, or the whole year
 PERIODS_BAD: list[object] = ["Quý 3", 6, "   "]  # "   " is no period: taken as blank
+PERIODS_BAD += ["6 tháng đầu năm 2023", "Cả năm 2022"]  # good only on a row of that year
 UNITS_GOOD = {
     2023: [*CODES, "td", " CCB ", "Tỉnh Đoàn", "Hội Nông dân tỉnh"],
     2022: [*MEMBERS_2022, "td", " CCB ", "Tỉnh Đoàn", "Hội Nông dân tỉnh"],

@@ -112,6 +112,36 @@ def test_unknown_period_text(seeded: Path, tmp_path: Path) -> None:
     assert line.hint == "Ghi “6 tháng” hoặc “Cả năm”."
 
 
+def test_period_cell_that_also_writes_the_year(seeded: Path, tmp_path: Path) -> None:
+    rows = [
+        [2023, "6 tháng đầu năm 2023", "TD", "2", 25, *[None] * 4],
+        [2023, "Cả năm 2023", "TD", "2", 27, *[None] * 4],
+        [2023, "6 tháng năm 2023", "HND", "2", 20, *[None] * 4],
+    ]
+    result = run(seeded, "import", write(tmp_path / "s.xlsx", long_table(rows)))
+    assert result.exit_code == 0, result.output
+    assert scores(seeded) == {
+        ("TD", "2", "self", "", "H1", 2023): 25.0,
+        ("TD", "2", "self", "", "FY", 2023): 27.0,
+        ("HND", "2", "self", "", "H1", 2023): 20.0,
+    }
+
+
+def test_period_cell_whose_year_differs_from_the_row(seeded: Path, tmp_path: Path) -> None:
+    rows = [
+        [2023, "Cả năm 2023", "TD", "2", 25, *[None] * 4],
+        [2023, "6 tháng đầu năm 2024", "HND", "2", 20, *[None] * 4],
+    ]
+    before = scores(seeded)
+    result = run(seeded, "import", write(tmp_path / "s.xlsx", long_table(rows)))
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (line.row, line.column, line.value) == ("3", "B", "6 tháng đầu năm 2024")
+    assert line.message == "Kỳ ghi năm 2024 nhưng năm của dòng là 2023."
+    assert line.hint == "Sửa cột Kỳ hoặc cột Năm cho khớp nhau."
+    assert scores(seeded) == before
+
+
 def test_peer_score_without_scorer(seeded: Path, tmp_path: Path) -> None:
     path = write(
         tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "2", None, 25, None, None, None]])

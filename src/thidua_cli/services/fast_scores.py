@@ -25,7 +25,7 @@ from ..sheets.parse import (
     SheetParser,
     _cell_text,
     criterion_code,
-    parse_period,
+    period_and_year,
     score_points,
 )
 from ..text import ValueProblem
@@ -116,16 +116,16 @@ def stream_long_sheet(
             return None
         return raw
 
-    def quiet_period(raw: object) -> str | None:
+    def quiet_period(raw: object, year: int) -> str | None:
         text = _cell_text(raw) if "period" in cols and isinstance(raw, (str, float, int)) else ""
         if "period" in cols and raw not in ("", None) and not text:
             return None
         if not text:
             return titles.period if titles.period is not None else options.period or "FY"
-        period = parse_period(text)
+        period, written = period_and_year(text)
         if period is None or (options.period is not None and period != options.period):
             return None
-        return period
+        return None if written is not None and written != year else period
 
     def quiet_points(raw: object) -> int | None:
         if raw is None:
@@ -217,7 +217,7 @@ def stream_long_sheet(
             return False
         year, periods, units, crits = years[y]
         return (
-            known(periods, p, quiet_period)
+            known(periods, p, lambda raw: quiet_period(raw, year))
             and known(units, u, lambda raw: quiet_unit(raw, year))
             and known(crits, c, lambda raw: quiet_criterion(raw, year))
             and known(notes, n, quiet_note)

@@ -301,8 +301,23 @@ def to_hundredths(number: Decimal) -> int:
     return int(whole)
 
 
-def parse_period(text: str) -> str | None:
-    return _PERIOD_KEYS.get(fold(text))
+def period_and_year(text: str) -> tuple[str | None, int | None]:
+    """A Kỳ cell: its period, and the year when the cell also writes one, as clerks do:
+    `6 tháng đầu năm 2024` -> ("H1", 2024), `Cả năm 2023` -> ("FY", 2023), `6 tháng` -> ("H1",
+    None). (None, None) when it is not a period."""
+    key = fold(text)
+    period = _PERIOD_KEYS.get(key)
+    if period is not None:
+        return period, None
+    words = key.split()
+    if len(words) < 2 or not (words[-1].isdigit() and len(words[-1]) == 4):
+        return None, None
+    year = int(words[-1])
+    rest = words[:-1]
+    period = _PERIOD_KEYS.get(" ".join(rest))
+    if period is None and rest[-1] == "nam":  # `6 tháng năm 2024`
+        period = _PERIOD_KEYS.get(" ".join(rest[:-1]))
+    return (period, year) if period is not None else (None, None)
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # typed: TRUE is not the code 1
@@ -434,15 +449,31 @@ class SheetContext:
             return None, ""
         return layer, (self.titles.scorer or "") if layer == "peer" else ""
 
-    def period(self, row: int, values: list[object]) -> str | None:
-        return _memoised(self._period_col, self._periods, self._period, row, values)
+    def period(self, row: int, values: list[object], year: int | None) -> str | None:
+        """The row's period; `year` is the row's year, which a Kỳ cell that writes a year
+        (`6 tháng đầu năm 2024`) must agree with."""
+        found = _memoised(self._period_col, self._periods, self._period, row, values)
+        if found is None:
+            return None
+        period, written = found
+        if written is not None and year is not None and written != year:
+            reader = self.reader
+            reader.error(
+                row,
+                reader.letter("period"),
+                reader.text(row, values, "period"),
+                f"Kỳ ghi năm {written} nhưng năm của dòng là {year}.",
+                "Sửa cột Kỳ hoặc cột Năm cho khớp nhau.",
+            )
+            return None
+        return period
 
-    def _period(self, row: int, values: list[object]) -> str | None:
+    def _period(self, row: int, values: list[object]) -> tuple[str, int | None] | None:
         reader = self.reader
         if "period" in reader.cols:
             text = reader.text(row, values, "period")
             if text:
-                period = parse_period(text)
+                period, written = period_and_year(text)
                 if period is None:
                     reader.error(
                         row,
@@ -461,10 +492,10 @@ class SheetContext:
                         "Bỏ tùy chọn --half hoặc sửa cột Kỳ.",
                     )
                     return None
-                return period
+                return period, written
         if self.titles.period is not None:
-            return self.titles.period
-        return self.options.period or "FY"
+            return self.titles.period, None
+        return self.options.period or "FY", None
 
 
 def _memoised(
@@ -737,7 +768,7 @@ def _scores(
         )
         return
     year = ctx.year(row, values)
-    period = ctx.period(row, values)
+    period = ctx.period(row, values, year)
     if year is None or period is None:
         return
     note = reader.text(row, values, "note") or ""
@@ -1105,7 +1136,7 @@ def _commendations(
             )
             return
     year = ctx.year(row, values)
-    period = ctx.period(row, values)
+    period = ctx.period(row, values, year)
     if award is None or year is None or period is None:
         return
     batch.commendations.append(
