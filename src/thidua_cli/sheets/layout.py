@@ -4,6 +4,7 @@ the title rows say (year, period, layer, unit)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,13 +61,12 @@ def _alias_table(spec: KindSpec) -> dict[str, tuple[str, int]]:
     return table
 
 
-def header_keys(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # every candidate header row is tried against every kind
+def header_keys(text: str) -> tuple[str, ...]:
     """Folded forms to try for one header: as is, without parentheses, without '(*)'."""
-    keys = [fold(text)]
+    key = fold(text)
     stripped = fold(_PAREN.sub(" ", text))
-    if stripped and stripped not in keys:
-        keys.append(stripped)
-    return keys
+    return (key, stripped) if stripped and stripped != key else (key,)
 
 
 def _match_columns(
