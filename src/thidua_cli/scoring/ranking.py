@@ -230,12 +230,10 @@ def _score_unit(
     first_section: tuple[bool, str | None],
 ) -> _UnitScore:
     unit = _UnitScore(info=info)
-    # the points of each kind, summed once at the end
-    base: list[Fraction] = []
-    bonus: list[Fraction] = []
-    deduction: list[Fraction] = []
-    in_first_section: list[Fraction] = []
+    # the points of each kind, as used and as self-scored, summed once at the end
+    used: dict[str, list[Fraction]] = {"base": [], "bonus": [], "deduction": []}
     own_points: dict[str, list[Fraction]] = {"base": [], "bonus": [], "deduction": []}
+    in_first_section: list[Fraction] = []
     has_self = False
     for criterion in leaves:
         entries = index.get((info.code, criterion.code), {})
@@ -248,19 +246,16 @@ def _score_unit(
         if layer == "self":
             unit.from_self.append(criterion.code)
         points = value or Fraction(0)
+        if criterion.kind in used:
+            used[criterion.kind].append(points)
+        elif points > 0:
+            unit.vetoed_by.append(criterion.code)
+            detail += "; bị điểm liệt"
         if criterion.kind == "base":
-            base.append(points)
             if value is None:
                 unit.missing.append(criterion.code)
             if first_section[0] and criterion.section == first_section[1]:
                 in_first_section.append(points)
-        elif criterion.kind == "bonus":
-            bonus.append(points)
-        elif criterion.kind == "deduction":
-            deduction.append(points)
-        elif points > 0:
-            unit.vetoed_by.append(criterion.code)
-            detail += "; bị điểm liệt"
         unit.lines.append(
             CriterionLine(
                 criterion=criterion.code,
@@ -273,9 +268,7 @@ def _score_unit(
                 section=criterion.section,
             )
         )
-    unit.base = exact_sum(base)
-    unit.bonus_raw = exact_sum(bonus)
-    unit.deduction = exact_sum(deduction)
+    unit.base, unit.bonus_raw, unit.deduction = (exact_sum(v) for v in used.values())
     unit.first_section = exact_sum(in_first_section)
     cap = Fraction(rules.bonus_cap)
     unit.total = unit.base + min(unit.bonus_raw, cap) - unit.deduction

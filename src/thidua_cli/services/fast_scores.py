@@ -33,7 +33,6 @@ from ..text import ValueProblem
 # points cache value for a blank score cell: the layer has no score on that row
 _BLANK = -1
 _NO_MAX = 1 << 62
-_UNSEEN = object()
 _LAYERS = ("self", "peer", "agreed")  # a peer score needs its scorer: only a blank one here
 
 
@@ -147,16 +146,16 @@ def stream_long_sheet(
             return ""
         return _cell_text(raw) if isinstance(raw, (str, float, int)) else None
 
-    codes: dict[object, str | None] = {}  # raw unit cell -> unit code, whatever the year
+    codes: dict[object, str] = {}  # raw unit cell -> unit code, whatever the year
 
     def quiet_unit(raw: object, year: int) -> int | str | None:
         if not isinstance(raw, (str, float, int)):
             return None
-        code = codes.get(raw, _UNSEEN)
-        if code is _UNSEEN:
-            code = codes[raw] = resolver.lookup(_cell_text(raw))
+        if not known(codes, raw, lambda raw: resolver.lookup(_cell_text(raw))):
+            return None
+        code = codes[raw]
         year_members = resolver.members.get(year)
-        if code is None or year_members is None or code not in year_members:
+        if year_members is None or code not in year_members:
             return None
         unit_id = resolver.unit_ids.get(code)
         if unit_id is None:
