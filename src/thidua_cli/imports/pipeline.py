@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,7 +26,6 @@ from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, parse_sheet
 from ..sheets.reader import Workbook
 from ..store import import_writes as writes
 from ..store.import_state import ImportState, criterion_ids, load_import_state, unit_ids
-from ..store.writes import record_audit
 from ..text import format_number
 from .check import Checker
 from .fast_scores import FastSheet, Resolver, SheetFallback, stream_long_sheet
@@ -159,7 +158,8 @@ def _attempt(
     commendations = checker.check_commendations()
     _check_scale(checker, state, rules, report)
 
-    locked = sorted(checker.years & state.locked)
+    touches = _touched_years(checker.years, rules, state)
+    locked = sorted(year for year in state.locked if touches(year))
     if locked and not options.force:
         batch.errors.append(
             RowError(
@@ -196,10 +196,24 @@ def _attempt(
     if not planned:
         return report
 
+    from ..store.locks import guard_years
+
+    files = ", ".join(sorted({s.file for s in report.sheets}))
     with engine.connect() as conn, writes.checked_references(conn), conn.begin():
+        # the lock is read again under the cluster's write lock, in this transaction: a
+        # finalisation that landed after the check above is seen here, and refuses the write
+        refrozen = guard_years(
+            conn,
+            cluster.id,
+            touches,
+            force=options.force,
+            action="forced_import",
+            detail=files,
+            refused="không nhận dữ liệu nhập cho năm đã chốt",
+        )
         counter = Counter(summaries)
         writes.write_units(conn, checker.unit_rows, state)
-        ids = unit_ids(conn)
+        ids = unit_ids(conn, cluster.id)
         writes.write_members(conn, cluster.id, batch.members, state, ids, counter)
         writes.write_rules(conn, cluster.id, rules, state, counter)
         writes.write_criteria(conn, cluster.id, checker.new_tables, batch.criteria, state, counter)
@@ -213,9 +227,14 @@ def _attempt(
         writes.write_votes(conn, cluster.id, votes, state, ids, counter)
         writes.write_commendations(conn, cluster.id, commendations, ids, counter)
         now = datetime.now(UTC)
-        if options.force and locked:
-            files = ", ".join(sorted({s.file for s in report.sheets}))
-            record_audit(conn, cluster.id, locked, "forced_import", files)
+        if refrozen and not options.dry_run:
+            from ..services.ranking import refreeze
+
+            refreeze(conn, cluster, refrozen)
+            report.notes.append(
+                f"Năm {', '.join(map(str, refrozen))} đã chốt: nhập do có --force (đã ghi lại) "
+                "và đã chốt lại với dữ liệu mới."
+            )
         writes.record_imports(
             conn,
             [
@@ -228,7 +247,7 @@ def _attempt(
                     "rows_new": summaries[id(ref)].new,
                     "rows_updated": summaries[id(ref)].updated,
                     "rows_unchanged": summaries[id(ref)].unchanged,
-                    "forced": bool(options.force and locked),
+                    "forced": bool(refrozen),
                     "at": now,
                 }
                 for ref in batch.sheets
@@ -237,6 +256,20 @@ def _attempt(
         if options.dry_run:
             conn.rollback()
     return report
+
+
+def _touched_years(
+    years: set[int], rules: list[dict[str, Any]], state: ImportState
+) -> Callable[[int], bool]:
+    """Whether an import changes what a year shows: it writes rows of that year, or a rule
+    from that year or earlier to a new value (a rule holds for every later year)."""
+    changed_from = [
+        row["from_year"]
+        for row in rules
+        if (state.rules.get((row["key"], row["from_year"])) or {}).get("value") != row["value"]
+    ]
+    first = min(changed_from, default=None)
+    return lambda year: year in years or (first is not None and year >= first)
 
 
 def _in_sheet_order(errors: list[RowError], workbooks: list[Workbook]) -> list[RowError]:

@@ -278,13 +278,18 @@ def build_report_context(
         cluster = pick_cluster(conn, cluster_code)
         year = choose_year(conn, cluster, year, period)
     notices: list[str] = []
-    outcome, facts, stale = load_outcome(engine, cluster.code, year, period)
+    outcome, facts, missing = load_outcome(engine, cluster.code, year, period)
     what = "6 tháng đầu năm" if half else "cả năm"
     if outcome is None:
-        if stale:
+        if missing == "absent":
             notices.append(
-                f"Kết quả xếp hạng {what} {year} đã lưu cũ hơn dữ liệu hiện có (hoặc chưa có): "
-                "đã xếp hạng lại và lưu kết quả trước khi lập báo cáo (như chạy `thidua rank`)."
+                f"Chưa có kết quả xếp hạng {what} {year}: đã xếp hạng và lưu kết quả trước khi "
+                "lập báo cáo (như chạy `thidua rank`)."
+            )
+        else:
+            notices.append(
+                f"Kết quả xếp hạng {what} {year} đã lưu cũ hơn dữ liệu hiện có: đã xếp hạng lại "
+                "và lưu kết quả mới trước khi lập báo cáo (như chạy `thidua rank`)."
             )
         outcome = rank_and_store(engine, cluster.code, year, period)
         notices.extend(outcome.notes)

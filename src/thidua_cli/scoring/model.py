@@ -21,7 +21,6 @@ PROPOSAL_BANG_KHEN = "Bằng khen"
 VOTE_PURPOSES: tuple[str, ...] = ("lead", "flag", "bang_khen", "head", "deputy")
 
 
-
 @dataclass(frozen=True)
 class Criterion:
     """One row of the scoring table; only leaves (rows nobody names as parent) take scores."""

@@ -540,8 +540,9 @@ def rank_period(inp: PeriodInput) -> PeriodResult:
         if unit.layer is None and leaves:
             warnings.append(f"Đơn vị {unit.code} chưa có điểm nào năm {inp.year}.")
         elif unit.missing:
+            layer = _LAYER_NAMES[unit.layer] if unit.layer else ""
             warnings.append(
-                f"Đơn vị {unit.code} chưa có điểm ở tiêu chí {', '.join(unit.missing)}: "
+                f"Đơn vị {unit.code} chưa có điểm {layer} ở tiêu chí {', '.join(unit.missing)}: "
                 "tính 0 điểm."
             )
         if unit.vetoed_by:

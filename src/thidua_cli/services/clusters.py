@@ -50,7 +50,11 @@ def init_database(
                 created = True
             else:
                 changes = {k: v for k, v in values.items() if v and v != existing._mapping[k]}
-                labels = {"name": "Tên cụm", "province": "Địa danh", "organiser": "Cơ quan chủ quản"}
+                labels = {
+                    "name": "Tên cụm",
+                    "province": "Địa danh",
+                    "organiser": "Cơ quan chủ quản",
+                }
                 for column, new in changes.items():
                     notes.append(f"{labels[column]}: {existing._mapping[column]} → {new}.")
                 if changes:

@@ -169,7 +169,8 @@ def rank_and_store(
             return shown
     with engine.begin() as conn:
         cluster = pick_cluster(conn, cluster_code)
-        claim_cluster(conn, cluster.id)
+        if finalize or force:  # a lock is taken or passed: serialise with every writer
+            claim_cluster(conn, cluster.id)
         if frozen(conn, cluster.id, year) is not None and not force:
             shown = _frozen_outcome(conn, cluster, year, period)  # finalised meanwhile
             if shown is not None:
@@ -182,7 +183,9 @@ def rank_and_store(
             outcome = refreeze(conn, cluster, [year], keep_period=period) or rank_in(
                 conn, cluster, year, period
             )
-            notes.append(f"Năm {year} đã chốt; xếp hạng lại và chốt lại do có --force (đã ghi lại).")
+            notes.append(
+                f"Năm {year} đã chốt; xếp hạng lại và chốt lại do có --force (đã ghi lại)."
+            )
         elif finalize:
             outcome = freeze_year(conn, cluster, year, datetime.now(UTC))[period]
             notes.append(
@@ -248,9 +251,9 @@ def _periods_to_freeze(conn: Connection, cluster_id: int, year: int) -> list[str
 
     score = table_of(conn, "score")
     has_half = conn.execute(
-        select(score.c.year).where(
-            score.c.cluster_id == cluster_id, score.c.year == year, score.c.period == "H1"
-        ).limit(1)
+        select(score.c.year)
+        .where(score.c.cluster_id == cluster_id, score.c.year == year, score.c.period == "H1")
+        .limit(1)
     ).first()
     return ["FY", "H1"] if has_half else ["FY"]
 
@@ -356,10 +359,10 @@ def frozen_period(
 
 def load_outcome(
     engine: Engine, cluster_code: str | None, year: int, period: str
-) -> tuple[RankOutcome | None, Any, bool]:
-    """What a report shows: (outcome, frozen facts or None, stale). A finalised year gives its
-    snapshot. Otherwise the stored results, checked against the data: `stale` is True when
-    they are absent or older than the data (the caller then ranks afresh with `rank`)."""
+) -> tuple[RankOutcome | None, Any, str]:
+    """What a report shows: (outcome, frozen facts or None, why not). A finalised year gives
+    its snapshot. Otherwise the stored results, checked against the data: "absent" or "stale"
+    (older than the data) when there are none to show; the caller then ranks afresh."""
     from sqlalchemy import select
 
     from ..scoring import rank_period
@@ -369,25 +372,25 @@ def load_outcome(
         cluster = pick_cluster(conn, cluster_code)
         frozen = frozen_period(conn, cluster, year, period)
         if frozen is not None:
-            return frozen[0], frozen[1], False
+            return frozen[0], frozen[1], ""
         res = table_of(conn, "result")
         where = (res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period)
         stored = [dict(r._mapping) for r in conn.execute(select(res).where(*where))]
         if not stored:
-            return None, None, True
+            return None, None, "absent"
         inp = load_period_input(conn, cluster, year, period)
         try:
             result = rank_period(inp)
         except ValueError:
-            return None, None, True
+            return None, None, "stale"
         unit_ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
         at = max(r["computed_at"] for r in stored)
         rows = [_result_row(cluster.id, year, period, u, unit_ids, at) for u in result.units]
         if _without_time(stored) != _without_time(rows):
-            return None, None, True
+            return None, None, "stale"
         outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
         outcome.stored_at = at
-    return outcome, None, False
+    return outcome, None, ""
 
 
 def _c(value: Decimal | None) -> int | None:
@@ -444,9 +447,8 @@ def leader_of(conn: Connection, cluster_id: int, year: int) -> str | None:
     """The leader stored by `rank` for a year-end, if any."""
     from sqlalchemy import select
 
-    from ..store.tables import table_of
-
     from ..store.locks import frozen
+    from ..store.tables import table_of
 
     lock = frozen(conn, cluster_id, year)
     if lock is not None and lock.snapshot is not None:

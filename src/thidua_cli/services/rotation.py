@@ -165,7 +165,7 @@ def set_leadership(
     from ..store.locks import guard_years
     from ..store.tables import table_of
     from ..store.writes import record_audit, upsert_by_key
-    from .ranking import members_by_year, refreeze
+    from .ranking import _unit_names, members_by_year, refreeze
     from .units import UnitIndex
 
     with engine.begin() as conn:
@@ -203,8 +203,7 @@ def set_leadership(
                 )
             if code not in members:
                 raise UsageError(
-                    f"{index.names[code]} ({code}) không là thành viên của cụm năm "
-                    f"{members_year}.",
+                    f"{index.names[code]} ({code}) không là thành viên của cụm năm {members_year}.",
                     f"Nhập danh sách thành viên năm {year} trước, hoặc chọn đơn vị khác.",
                 )
             codes.append(code)

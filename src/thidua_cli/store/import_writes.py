@@ -44,9 +44,13 @@ def write_units(conn: Connection, unit_rows: dict[str, dict[str, Any]], state: I
         old = state.units.get(code)
         outcome = diff(old, row)
         if outcome == "new":
-            conn.execute(table.insert().values(**row))
+            conn.execute(table.insert().values(cluster_id=state.cluster_id, **row))
         elif outcome == "updated":
-            conn.execute(update(table).where(table.c.code == code).values(**row))
+            conn.execute(
+                update(table)
+                .where(table.c.cluster_id == state.cluster_id, table.c.code == code)
+                .values(**row)
+            )
 
 
 def write_members(
@@ -62,8 +66,11 @@ def write_members(
     table = table_of(conn, "membership")
     for rec in members:
         old_year = state.members.get(rec.year, {})
-        new = {"rotation_order": rec.rotation_order}
-        unit_row = _unit_changed(state, rec)
+        # the names as used that year live on the membership: a rename in 2024 leaves 2023
+        short_name = rec.short_name or (state.units.get(rec.code) or {}).get("short_name", "")
+        new = {"rotation_order": rec.rotation_order, "name": rec.name, "short_name": short_name}
+        old_names = state.member_names.get(rec.year, {}).get(rec.code)
+        unit_row = old_names is not None and old_names != (rec.name, short_name)
         if rec.code not in old_year:
             conn.execute(
                 table.insert().values(
@@ -86,13 +93,6 @@ def write_members(
             counter.add(rec.ref, "updated")
         else:
             counter.add(rec.ref, "unchanged")
-
-
-def _unit_changed(state: ImportState, rec: Any) -> bool:
-    old = state.units.get(rec.code)
-    return old is not None and (
-        old["name"] != rec.name or (rec.short_name and old["short_name"] != rec.short_name)
-    )
 
 
 def write_rules(

@@ -35,7 +35,8 @@ def _to_v2(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE year_lock ADD COLUMN snapshot TEXT"))
     conn.execute(
         text(
-            "UPDATE membership SET name = (SELECT u.name FROM unit u WHERE u.id = membership.unit_id),"
+            "UPDATE membership SET"
+            " name = (SELECT u.name FROM unit u WHERE u.id = membership.unit_id),"
             " short_name = (SELECT u.short_name FROM unit u WHERE u.id = membership.unit_id)"
         )
     )
@@ -81,7 +82,10 @@ def _to_v2(conn: Connection) -> None:
             ).scalar_one()
             for table, column in _UNIT_REFERENCES:
                 conn.execute(
-                    text(f"UPDATE {table} SET {column} = :new WHERE {column} = :old AND cluster_id = :c"),
+                    text(
+                        f"UPDATE {table} SET {column} = :new"
+                        f" WHERE {column} = :old AND cluster_id = :c"
+                    ),
                     {"new": new_id, "old": unit.id, "c": other},
                 )
     conn.execute(text("DROP INDEX ix_unit_code"))
