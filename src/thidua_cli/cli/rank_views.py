@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .console import err, out
+from .console import err, out, styled
 
 if TYPE_CHECKING:
     from ..services.ranking import RankOutcome
@@ -98,7 +98,7 @@ def print_rank_warnings(outcome: RankOutcome) -> None:
     for note in outcome.notes:
         diag.print(note)
     for warning in outcome.result.warnings:
-        diag.print(f"[yellow]Cảnh báo:[/] {warning}")
+        diag.print(styled(("Cảnh báo:", "yellow"), " ", warning))
 
 
 def print_rank_json(outcome: RankOutcome) -> None:
@@ -199,7 +199,7 @@ def print_rotation(overview: RotationOverview) -> None:
     console.print(table)
     proposal = overview.proposal
     verb = "Đã quyết định" if proposal.decided else f"Đề xuất (quy tắc {overview.method})"
-    console.print(f"[bold]{verb} năm {proposal.year}:[/]")
+    console.print(styled((f"{verb} năm {proposal.year}:", "bold")))
     head = names.get(proposal.head or "", proposal.head) or "chưa xác định"
     deputy = names.get(proposal.deputy or "", proposal.deputy) or "chưa xác định"
     console.print(f"  Trưởng cụm: {head} ({proposal.head or '–'}) – {proposal.head_reason}")

@@ -15,6 +15,7 @@ from ..text import (
     clean,
     column_letter,
     fold,
+    is_safe_code,
     parse_date,
     parse_decimal,
     parse_int,
@@ -613,8 +614,17 @@ def _members(
             row,
             reader.letter("unit_code"),
             code,
-            "Mã đơn vị không được có dấu cách.",
-            "Dùng mã ngắn viết liền, ví dụ TD, HND.",
+            "Mã đơn vị không được có dấu cách." if " " in code else "Mã đơn vị quá dài.",
+            "Dùng mã ngắn viết liền (tối đa 20 ký tự), ví dụ TD, HND.",
+        )
+        return
+    if not is_safe_code(code):
+        reader.error(
+            row,
+            reader.letter("unit_code"),
+            code,
+            "Mã đơn vị chỉ được gồm chữ cái, chữ số và các dấu . _ -",
+            "Dùng mã ngắn viết liền, ví dụ TD, HND, LMHTX.",
         )
         return
     aliases_text = reader.text(row, values, "aliases") or ""
