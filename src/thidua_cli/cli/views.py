@@ -128,6 +128,8 @@ def write_errors_workbook(errors: list[RowError], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..files import save_workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Lỗi"
@@ -140,8 +142,7 @@ def write_errors_workbook(errors: list[RowError], path: Path) -> None:
     for letter, width in zip("ABCDEFG", (28, 18, 7, 6, 16, 60, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def print_status(report: StatusReport) -> None:
