@@ -19,7 +19,8 @@ from tests.workbooks import (
     wide_table,
     write,
 )
-from thidua_cli.services.importer import ImportOptions, run_import
+from thidua_cli.imports.pipeline import run_import
+from thidua_cli.imports.report import ImportOptions
 from thidua_cli.store.db import get_engine
 
 

@@ -10,8 +10,9 @@ import pytest
 from tests.conftest import query, run
 from tests.workbooks import long_table, write
 from thidua_cli.cli import views
+from thidua_cli.imports.pipeline import run_import
+from thidua_cli.imports.report import ImportOptions
 from thidua_cli.services import reading
-from thidua_cli.services.importer import ImportOptions, run_import
 from thidua_cli.services.progress import ImportProgress
 from thidua_cli.sheets.parse import TICK
 from thidua_cli.store.db import get_engine

@@ -86,8 +86,9 @@ def import_(
 ) -> None:
     """Nhập các bảng tính: kiểm tra hết rồi mới ghi, có lỗi thì không ghi gì."""
     from ..errors import UsageError
+    from ..imports.pipeline import run_import
+    from ..imports.report import ImportOptions
     from ..services.context import open_engine
-    from ..services.importer import ImportOptions, run_import
     from ..services.reading import reading_for
     from ..sheets.columns import KIND_ALIASES
     from ..text import fold

@@ -14,7 +14,7 @@ from .console import err, out, print_row_errors
 
 if TYPE_CHECKING:
     from ..errors import RowError
-    from ..services.importer import ImportReport
+    from ..imports.report import ImportReport
     from ..services.status import StatusReport
 
 

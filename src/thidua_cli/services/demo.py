@@ -18,9 +18,10 @@ DEMO_CLUSTER = (
 def run_demo(directory: Path) -> None:
     from ..cli.console import out
     from ..cli.views import print_import_report, print_status
+    from ..imports.pipeline import run_import
+    from ..imports.report import ImportOptions
     from .clusters import init_database
     from .context import open_engine
-    from .importer import ImportOptions, run_import
     from .status import build_status
 
     console = out()

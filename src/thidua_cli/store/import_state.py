@@ -1,0 +1,91 @@
+"""What an import checks its rows against: a snapshot of one cluster's units, members,
+criteria, leadership, votes, rules and locked years, read in the import's write transaction so
+that nothing can change between the check and the write (SPEC §3.4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+@dataclass
+class ImportState:
+    cluster_id: int
+    units: dict[str, dict[str, Any]]  # code -> row
+    unit_ids: dict[str, int]
+    members: dict[int, dict[str, int | None]]  # year -> code -> rotation order
+    criteria: dict[int, dict[str, dict[str, Any]]]  # year -> code -> row
+    leadership: dict[int, dict[str, Any]]
+    votes: dict[tuple[int, str, str], dict[str, Any]]
+    rules: dict[tuple[str, int], dict[str, Any]]
+    locked: set[int]
+
+
+def load_import_state(conn: Connection, cluster_id: int) -> ImportState:
+    from sqlalchemy import select
+
+    from .tables import table_of
+
+    unit_t = table_of(conn, "unit")
+    units = {r.code: dict(r._mapping) for r in conn.execute(select(unit_t))}
+    unit_ids = {code: row["id"] for code, row in units.items()}
+    code_of = {row["id"]: code for code, row in units.items()}
+    members: dict[int, dict[str, int | None]] = defaultdict(dict)
+    mt = table_of(conn, "membership")
+    for r in conn.execute(select(mt).where(mt.c.cluster_id == cluster_id)):
+        members[r.year][code_of[r.unit_id]] = r.rotation_order
+    criteria: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
+    ct = table_of(conn, "criterion")
+    for r in conn.execute(select(ct).where(ct.c.cluster_id == cluster_id)):
+        criteria[r.year][r.code] = dict(r._mapping)
+    lt = table_of(conn, "leadership")
+    leadership = {
+        r.year: dict(r._mapping)
+        for r in conn.execute(select(lt).where(lt.c.cluster_id == cluster_id))
+    }
+    vt = table_of(conn, "vote")
+    votes = {
+        (r.year, r.purpose, code_of[r.unit_id]): dict(r._mapping)
+        for r in conn.execute(select(vt).where(vt.c.cluster_id == cluster_id))
+    }
+    rt = table_of(conn, "rule_setting")
+    rules = {
+        (r.key, r.from_year): dict(r._mapping)
+        for r in conn.execute(select(rt).where(rt.c.cluster_id == cluster_id))
+    }
+    yt = table_of(conn, "year_lock")
+    locked = {r.year for r in conn.execute(select(yt.c.year).where(yt.c.cluster_id == cluster_id))}
+    return ImportState(
+        cluster_id, units, unit_ids, members, criteria, leadership, votes, rules, locked
+    )
+
+
+def unit_ids(conn: Connection) -> dict[str, int]:
+    """Every unit's id by its code, as it stands in this transaction."""
+    from sqlalchemy import select
+
+    from .tables import table_of
+
+    table = table_of(conn, "unit")
+    return {r.code: r.id for r in conn.execute(select(table.c.code, table.c.id))}
+
+
+def criterion_ids(conn: Connection, cluster_id: int, years: set[int]) -> dict[tuple[int, str], int]:
+    """Every criterion's id of those years by (year, code), as it stands in this transaction."""
+    from sqlalchemy import select
+
+    from .tables import table_of
+
+    table = table_of(conn, "criterion")
+    if not years:
+        return {}
+    rows = conn.execute(
+        select(table.c.year, table.c.code, table.c.id).where(
+            table.c.cluster_id == cluster_id, table.c.year.in_(sorted(years))
+        )
+    )
+    return {(r.year, r.code): r.id for r in rows}
