@@ -22,9 +22,6 @@ import openpyxl
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from thidua_cli.imports.fast_scores import FastSheet, SheetFallback
-from thidua_cli.imports.pipeline import run_import
-from thidua_cli.imports.report import ImportOptions
 
 from tests.conftest import error_lines, query, run, sha256
 from tests.workbooks import (
@@ -39,6 +36,9 @@ from tests.workbooks import (
     write,
 )
 from thidua_cli.imports import pipeline as importer
+from thidua_cli.imports.fast_scores import FastSheet, SheetFallback
+from thidua_cli.imports.pipeline import run_import
+from thidua_cli.imports.report import ImportOptions
 from thidua_cli.sheets.parse import SheetParser
 from thidua_cli.store.db import get_engine
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from tests.conftest import only_error, query, run, scores, total_line
 from tests.workbooks import (
-    Table,
     self_form_table,
     self_scores,
     write,
