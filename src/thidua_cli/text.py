@@ -64,8 +64,13 @@ def parse_decimal(value: object) -> Decimal | None:
     `-` and empty mean no value (None). Percent signs and thousands separators are refused:
     guessing there would silently change a score.
     """
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
+    if isinstance(value, bool):  # TRUE is not 1 point: a checkbox or a comparison went astray
+        raise ValueProblem(
+            "Ô kiểu đúng/sai (TRUE/FALSE) ở cột số.",
+            "Nhập một số (ví dụ 9,5); để trống nếu không có.",
+        )
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):

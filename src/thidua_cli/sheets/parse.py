@@ -284,6 +284,8 @@ _BAD = object()
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if value.__class__ is bool:
+        return "TRUE" if value else "FALSE"  # as Excel shows it
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean(value)
