@@ -886,11 +886,15 @@ def test_boolean_score_cell_is_read_like_the_general_path(
     path = bool_workbook(tmp_path / "bool.xlsx", rows)
     fast, general = both(_seeded_template, [path])
     assert_same(fast, general)
-    assert fast["errors"] == []
-    # TRUE / FALSE are no score (as the general path reads them), never 1 point or 0
-    stored = {(r[3], r[4], r[5]): r[7] for r in fast["score"]}
-    assert len(stored) == 7
-    assert sorted(stored.values()) == [0, 100, 100, 100, 100, 100, 500]
+    # TRUE / FALSE are errors (SPEC §3.2), never 1 point or 0, nor silently no score
+    assert [(e[2], e[3], e[4]) for e in fast["errors"]] == [
+        (3, "E", "TRUE"),
+        (4, "E", "FALSE"),
+        (5, "F", "TRUE"),
+        (6, "E", "TRUE"),
+        (6, "F", "TRUE"),
+    ]
+    assert fast["score"] == []
 
 
 @pytest.mark.parametrize(
@@ -1037,7 +1041,7 @@ def test_boolean_note_and_number_note(_seeded_template: Path, tmp_path: Path) ->
     path = bool_workbook(tmp_path / "ghi-chu.xlsx", rows)
     fast, general = both(_seeded_template, [path])
     assert_same(fast, general)
-    assert [r[8] for r in fast["score"]] == ["True", "1"]
+    assert [r[8] for r in fast["score"]] == ["TRUE", "1"]
 
 
 def test_errors_in_the_same_order(_seeded_template: Path, tmp_path: Path) -> None:
