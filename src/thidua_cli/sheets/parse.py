@@ -15,6 +15,7 @@ from ..text import (
     clean,
     column_letter,
     fold,
+    is_safe_code,
     parse_date,
     parse_decimal,
     parse_int,
@@ -283,6 +284,8 @@ _BAD = object()
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if value.__class__ is bool:
+        return "TRUE" if value else "FALSE"  # as Excel shows it
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean(value)
@@ -616,8 +619,17 @@ def _members(
             row,
             reader.letter("unit_code"),
             code,
-            "Mã đơn vị không được có dấu cách.",
-            "Dùng mã ngắn viết liền, ví dụ TD, HND.",
+            "Mã đơn vị không được có dấu cách." if " " in code else "Mã đơn vị quá dài.",
+            "Dùng mã ngắn viết liền (tối đa 20 ký tự), ví dụ TD, HND.",
+        )
+        return
+    if not is_safe_code(code):
+        reader.error(
+            row,
+            reader.letter("unit_code"),
+            code,
+            "Mã đơn vị chỉ được gồm chữ cái, chữ số và các dấu . _ -",
+            "Dùng mã ngắn viết liền, ví dụ TD, HND, LMHTX.",
         )
         return
     aliases_text = reader.text(row, values, "aliases") or ""

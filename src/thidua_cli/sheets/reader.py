@@ -1,11 +1,12 @@
-"""Open workbooks (.xlsx/.xlsm via python-calamine, .csv via the stdlib) into sheets that yield
-rows lazily, with what calamine hides recovered from the sheet XML: error cells (#N/A) and
-formulas that were never calculated."""
+"""Open workbooks (.xlsx/.xlsm, .xls and .ods via python-calamine, .csv via the stdlib) into
+sheets that yield rows lazily, with what calamine hides recovered from the sheet XML: error
+cells (#N/A) and formulas that were never calculated."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import itertools
 import re
 import threading
@@ -21,6 +22,11 @@ FORMULA_NO_VALUE = "=?"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# What Excel writes in place of a value that could not be computed, also as text in a CSV.
+ERROR_TEXTS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+)
 
 
 @dataclass
@@ -38,6 +44,8 @@ class Sheet:
     _row_offset: int = 0
     _col_offset: int = 0
     _csv_rows: list[list[object]] | None = None
+    # .xls / .ods: a cell holding an error's text (`#N/A`) is that error; marked as rows are read
+    _error_texts: bool = False
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         before, rows = self.row_source()
@@ -61,7 +69,19 @@ class Sheet:
             # python-calamine yields an empty row for each unused row above the used range
             # (but does not pad the columns); those rows count, so start from row 1
             before = 0
-        return before, itertools.chain([first], rows)
+        chained = itertools.chain([first], rows)
+        if self._error_texts:
+            return before, self._marking_errors(before, chained)
+        return before, chained
+
+    def _marking_errors(self, before: int, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+        offset = self._col_offset
+        for number, values in enumerate(rows, before + 1):
+            for col, value in enumerate(values):
+                if value.__class__ is str and value[:1] == "#" and value.strip() in ERROR_TEXTS:
+                    self.special[(number, col + offset)] = value.strip()
+                    values[col] = ""
+            yield values
 
     @property
     def height(self) -> int:
@@ -124,16 +144,12 @@ def open_workbook(
                 "Mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi "
                 "lưu lại.",
             )
-        return file_problem(
-            display,
-            "Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.",
-            "Mở bằng Excel và lưu lại dưới dạng .xlsx (Sổ làm việc Excel).",
-        )
+        return _open_plain(path, display, sha)  # Excel 97-2003 (.xls)
     if not head.startswith(_ZIP_MAGIC):
         return file_problem(
             display,
-            "Không phải tệp Excel (.xlsx).",
-            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+            "Không phải tệp bảng tính (.xlsx, .xls, .ods, .csv).",
+            "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
         archive = zipfile.ZipFile(path)
@@ -145,10 +161,14 @@ def open_workbook(
             "Tải lại tệp hoặc mở bằng Excel rồi lưu lại.",
         )
     if "xl/workbook.xml" not in names:
+        is_ods = "content.xml" in names and _zip_mimetype(archive) == _ODS_MIMETYPE
+        archive.close()
+        if is_ods:
+            return _open_plain(path, display, sha)
         return file_problem(
             display,
-            "Tệp nén này không phải sổ làm việc Excel.",
-            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+            "Tệp nén này không phải sổ làm việc Excel hay bảng tính OpenDocument (.ods).",
+            "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     from python_calamine import CalamineWorkbook
 
@@ -205,6 +225,51 @@ def open_workbook(
     return Workbook(path, display, sha, sheets)
 
 
+def _zip_mimetype(archive: zipfile.ZipFile) -> bytes:
+    try:
+        with archive.open("mimetype") as handle:
+            return handle.read(100).strip()
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return b""
+
+
+def _open_plain(path: Path, display: str, sha: str) -> Workbook | RowError:
+    """An .xls or .ods workbook, read by calamine alone (there is no sheet XML to scan). A cell
+    holding an error's text (`#N/A`, as a CSV does) is taken as that error cell."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if not str(meta.typ).endswith("WorkSheet"):
+                continue
+            source = book.get_sheet_by_name(meta.name)
+            try:
+                merged = list(source.merged_cell_ranges or [])
+            except Exception:  # not every format keeps merged ranges
+                merged = []
+            sheets.append(
+                Sheet(
+                    file=display,
+                    name=meta.name,
+                    hidden=not str(meta.visible).endswith("Visible"),
+                    merged=merged,
+                    _error_texts=True,
+                    _source=source,
+                    _row_offset=source.start[0] if source.height else 0,
+                    _col_offset=source.start[1] if source.height else 0,
+                )
+            )
+    except Exception as exc:  # calamine raises its own error type for damaged files
+        return file_problem(
+            display,
+            f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).",
+            "Mở tệp bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại.",
+        )
+    return Workbook(path, display, sha, sheets)
+
+
 class _Background:
     """Run a function in a thread; `result()` waits and returns its value or raises its error."""
 
@@ -253,8 +318,25 @@ def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(r) for r in csv.reader(text.splitlines(), dialect)]
-    sheet = Sheet(file=display, name=path.stem, hidden=False, _csv_rows=rows)  # type: ignore[arg-type]
+    # the whole text, not its lines: a quoted cell may hold a newline
+    try:
+        rows: list[list[object]] = [
+            list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)
+        ]
+    except csv.Error as exc:
+        return file_problem(
+            display,
+            f"Tệp CSV sai định dạng ({exc}).",
+            "Mở tệp bằng Excel rồi lưu lại dạng CSV (UTF-8).",
+        )
+    special: dict[tuple[int, int], str] = {}
+    for number, values in enumerate(rows, 1):
+        for col, value in enumerate(values):
+            if isinstance(value, str) and value.strip().upper() in ERROR_TEXTS:
+                # Excel writes an error cell as its text: treated like the error cell itself
+                special[(number, col)] = value.strip().upper()
+                values[col] = ""
+    sheet = Sheet(file=display, name=path.stem, hidden=False, special=special, _csv_rows=rows)
     return Workbook(path, display, sha, [sheet])
 
 
