@@ -15,7 +15,7 @@ def summary_table(units: list[str]) -> Table:
     """The agreed-score summary clerks really keep: `TT | Nội dung tiêu chí | Điểm chuẩn`, then
     `Điểm thống nhất của các đơn vị` merged over one column per unit."""
     rows = []
-    for index, (code, title, maximum, _kind) in enumerate(CRITERIA_2023):
+    for code, title, maximum, _kind in CRITERIA_2023:
         leaf = maximum is not None and code not in SECTIONS and code != "1"
         rows.append(
             [code, title, maximum, *[maximum - i % 2 if leaf else None for i in range(len(units))]]
