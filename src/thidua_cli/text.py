@@ -10,14 +10,28 @@ from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Control characters (an ANSI escape from a cell would reach the clerk's terminal) and the
+# invisible marks that reorder or hide text (bidirectional overrides, isolates, LRM/RLM):
+# whitespace controls (tab, newline, CR, FF, VT, NEL, FS..US) are left to _SPACES.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean(value: object) -> str:
-    """NFC, whitespace (newlines included) collapsed to single spaces, stripped."""
+    """NFC, control characters and bidirectional marks removed, whitespace (newlines
+    included) collapsed to single spaces, stripped: every text enters the tool this way."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():
+        text = _UNSAFE.sub("", text)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def is_safe_code(code: str) -> bool:
+    """A unit or cluster code: letters, digits and `.`, `_`, `-` only (no `=2+3`, no spaces)."""
+    return bool(code) and all(ch.isalnum() or ch in "._-" for ch in code)
 
 
 def fold(value: object) -> str:

@@ -15,6 +15,7 @@ from ..text import (
     clean,
     column_letter,
     fold,
+    is_safe_code,
     parse_date,
     parse_decimal,
     parse_int,
@@ -547,8 +548,7 @@ def check_title_conflicts(
 
 
 class SheetParser:
-    """Parses one sheet row by row: what `parse_sheet` runs, and what a faster loop falls back to
-    for the rows it does not handle itself."""
+    """Parses one sheet row by row (what `parse_sheet` runs)."""
 
     def __init__(
         self, sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
@@ -582,11 +582,15 @@ class SheetParser:
         last = self.layout.last_header_row
         skip = self.layout.skip_rows
         marks = len(self.batch.criteria), len(self.batch.scores)
+        done = 0  # data rows read
         for row, values in self.sheet.rows():
             if row > last and row not in skip:
                 self.row(row, values)
-            if tick is not None and not row % TICK:
-                tick(TICK)
+                done += 1
+                if tick is not None and not done % TICK:
+                    tick(TICK)
+        if tick is not None and done % TICK:
+            tick(done % TICK)
         if self.reader.codes:
             self._qualify(*marks)
 
@@ -636,8 +640,17 @@ def _members(
             row,
             reader.letter("unit_code"),
             code,
-            "Mã đơn vị không được có dấu cách.",
-            "Dùng mã ngắn viết liền, ví dụ TD, HND.",
+            "Mã đơn vị không được có dấu cách." if " " in code else "Mã đơn vị quá dài.",
+            "Dùng mã ngắn viết liền (tối đa 20 ký tự), ví dụ TD, HND.",
+        )
+        return
+    if not is_safe_code(code):
+        reader.error(
+            row,
+            reader.letter("unit_code"),
+            code,
+            "Mã đơn vị chỉ được gồm chữ cái, chữ số và các dấu . _ -",
+            "Dùng mã ngắn viết liền, ví dụ TD, HND, LMHTX.",
         )
         return
     aliases_text = reader.text(row, values, "aliases") or ""
