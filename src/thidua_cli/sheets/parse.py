@@ -547,8 +547,7 @@ def check_title_conflicts(
 
 
 class SheetParser:
-    """Parses one sheet row by row: what `parse_sheet` runs, and what a faster loop falls back to
-    for the rows it does not handle itself."""
+    """Parses one sheet row by row (what `parse_sheet` runs)."""
 
     def __init__(
         self, sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
@@ -581,11 +580,15 @@ class SheetParser:
             return
         last = self.layout.last_header_row
         skip = self.layout.skip_rows
+        done = 0  # data rows read
         for row, values in self.sheet.rows():
             if row > last and row not in skip:
                 self.row(row, values)
-            if tick is not None and not row % TICK:
-                tick(TICK)
+                done += 1
+                if tick is not None and not done % TICK:
+                    tick(TICK)
+        if tick is not None and done % TICK:
+            tick(done % TICK)
 
 
 TICK = 8192  # rows between two progress updates
