@@ -176,9 +176,17 @@ def rank_and_store(
             if shown is not None:
                 conn.rollback()
                 return shown
-        locked = year in locked_years(conn, cluster.id)
+        finalised = locked_years(conn, cluster.id)
+        locked = year in finalised
         notes = []
-        if locked:
+        if locked and not force:
+            # finalised without a snapshot (by hand, or an upgrade that could not rank it):
+            # freeze it now as it stands, with its finalisation time
+            outcome = freeze_year(conn, cluster, year, finalised[year]).get(period) or rank_in(
+                conn, cluster, year, period
+            )
+            notes.append(f"Năm {year} đã chốt: đã lưu bản chốt của năm.")
+        elif locked:
             record_audit(conn, cluster.id, [year], "forced_rank", period)
             outcome = refreeze(conn, cluster, [year], keep_period=period) or rank_in(
                 conn, cluster, year, period
