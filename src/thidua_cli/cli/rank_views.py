@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,7 +81,11 @@ def print_rank_table(outcome: RankOutcome) -> None:
     if any(u.provisional for u in result.units) and result.period == "FY":
         console.print("* chưa có điểm thống nhất, tạm dùng điểm tự chấm.")
     if result.leader:
-        console.print(f"Đơn vị dẫn đầu: {outcome.unit_names.get(result.leader, result.leader)}.")
+        leader = outcome.unit_names.get(result.leader, result.leader)
+        if result.has_votes or result.period != "FY":
+            console.print(f"Đơn vị dẫn đầu: {leader}.")
+        else:  # nobody has voted yet: a proposal, never a result
+            console.print(f"Đề xuất đơn vị dẫn đầu: {leader} (chờ hội nghị bỏ phiếu).")
     if result.leader_note:
         console.print(result.leader_note)
     if result.period == "FY":
@@ -141,6 +146,14 @@ def _write_utf8(text: str, *, bom: bool) -> None:
     binary.flush()
 
 
+def _cell(value: Decimal) -> float:
+    """A number cell holds the value every other output shows: rounded by the one rule (half
+    away from zero, 2 decimals), so Excel never rounds 96,125 its own way."""
+    from ..scoring import round_points
+
+    return float(round_points(value))
+
+
 def write_rank_xlsx(outcome: RankOutcome, path: Path) -> None:
     """A sheet a clerk can print: title, header, the table with numbers as numbers, A4 landscape."""
     from openpyxl import Workbook
@@ -165,11 +178,11 @@ def write_rank_xlsx(outcome: RankOutcome, path: Path) -> None:
                 u.rank,
                 u.code,
                 u.name,
-                float(u.self_total) if u.self_total is not None else None,
-                float(u.base),
-                float(u.bonus),
-                float(u.deduction),
-                float(u.total),
+                _cell(u.self_total) if u.self_total is not None else None,
+                _cell(u.base),
+                _cell(u.bonus),
+                _cell(u.deduction),
+                _cell(u.total),
                 u.band,
                 (u.proposal or "") + (" (dẫn đầu)" if u.leader else ""),
             ]
