@@ -99,6 +99,7 @@ class _LongSheet:
         # .xls and .ods cells are not scanned for booleans beforehand: look at each row
         look_for_bools = bool(getattr(sheet, "_error_texts", False))
         cached_row, plain_row = self.row, self.plain_row
+        examples = bool(parser.examples)
         score_keys, accept = checker.score_keys, checker.scores_accepted.append
         years_add = checker.years.add
         unit_cache, criterion_cache = checker.unit_cache, checker.criterion_cache
@@ -116,6 +117,9 @@ class _LongSheet:
             done += 1
             if not done % TICK:
                 tick(TICK)
+            if examples and parser.is_example(number, values):
+                ref.rows += 1  # a template's example row: said, never imported
+                continue
             if (
                 (special and any((number, col) in special for col in used))
                 or number in bool_rows
