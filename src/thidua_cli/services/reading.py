@@ -68,14 +68,14 @@ class Reading:
         for path in self.files:
             try:
                 opened = open_workbook(path, display_name(path, self.paths), self._idle)
-            except Exception as exc:  # an unreadable file is reported, never a traceback
+            except Exception:  # an unreadable file is reported, never a traceback
                 opened = RowError(
                     display_name(path, self.paths),
                     "",
                     None,
                     None,
                     "",
-                    f"Không đọc được tệp ({exc.__class__.__name__}).",
+                    "Không đọc được tệp.",
                     "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
                 )
             with self._done:
