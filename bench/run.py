@@ -10,7 +10,8 @@ Measures (SPEC / issue 5):
 - `thidua --help` against `python -c "import typer"`;
 - `thidua rank --year Y --json` on a database holding many score rows, against
   `thidua status --year Y` on the same database;
-- `thidua demo` end to end.
+- `thidua demo` end to end;
+- every other sheet kind against its own bare pass over the same rows (bench/kinds.py).
 Prints a table and writes bench/results.json.
 """
 
@@ -28,6 +29,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kinds  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -129,7 +133,8 @@ con.close()
 """
 
 
-def prepare_base_db(db: Path, setup: Path) -> None:
+def prepare_base_db(db: Path, setup: Path | None) -> None:
+    """A database with the bench's cluster, and the members and criteria of `setup` if given."""
     if db.exists():
         db.unlink()
     env = {**os.environ, "THIDUA_DB": str(db)}
@@ -139,13 +144,14 @@ def prepare_base_db(db: Path, setup: Path) -> None:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    subprocess.run(
-        [*THIDUA, "import", str(setup)],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if setup is not None:
+        subprocess.run(
+            [*THIDUA, "import", str(setup)],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def bench_import(n: int, runs: int) -> dict[str, float]:
@@ -260,6 +266,15 @@ def main() -> int:
     parser.add_argument("--rank-rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--work", type=Path, default=HERE / "out", help="generated files")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(kinds.DEFAULT_SIZES),
+        help="other kinds to measure against their bare pass ('' for none)",
+    )
+    parser.add_argument(
+        "--kind-scale", type=float, default=1.0, help="multiply the other kinds' sizes"
+    )
+    parser.add_argument("--only-kinds", action="store_true", help="measure the other kinds only")
     args = parser.parse_args()
     global OUT
     OUT = args.work
@@ -268,16 +283,36 @@ def main() -> int:
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     results: dict[str, object] = {"machine": machine}
     imports = []
-    for n in (int(s) for s in args.sizes.split(",") if s):
+    sizes = [] if args.only_kinds else [int(s) for s in args.sizes.split(",") if s]
+    for n in sizes:
         print(f"import N={n} …", file=sys.stderr)
         imports.append(bench_import(n, args.runs))
     results["import"] = imports
-    print("help …", file=sys.stderr)
-    results["help"] = bench_help(max(args.runs, 5))
-    print(f"rank on {args.rank_rows} rows …", file=sys.stderr)
-    results["rank"] = bench_rank(args.rank_rows, args.runs)
-    print("demo …", file=sys.stderr)
-    results["demo"] = bench_demo(args.runs)
+    others = []
+    for kind in (k for k in args.kinds.split(",") if k):
+        n = max(1, int(kinds.DEFAULT_SIZES[kind] * args.kind_scale))
+        print(f"{kind} N={n} …", file=sys.stderr)
+        others.append(
+            kinds.bench_kind(
+                kind,
+                n,
+                args.runs,
+                OUT,
+                THIDUA,
+                PY,
+                medians_of_pairs,
+                prepare_base_db,
+                write_setup,
+            )
+        )
+    results["kinds"] = others
+    if not args.only_kinds:
+        print("help …", file=sys.stderr)
+        results["help"] = bench_help(max(args.runs, 5))
+        print(f"rank on {args.rank_rows} rows …", file=sys.stderr)
+        results["rank"] = bench_rank(args.rank_rows, args.runs)
+        print("demo …", file=sys.stderr)
+        results["demo"] = bench_demo(args.runs)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
     print(f"{'measure':<34}{'thidua':>10}{'reference':>12}{'ratio':>8}  target")
@@ -291,6 +326,14 @@ def main() -> int:
             f"{'  peak RSS (MB)':<34}{item['import_rss_mb']:>10}{item['limit_rss_mb']:>12}"
             f"{'':>8}  {'≤ 400' if item['rows'] >= 500_000 else ''}"
         )
+    for item in others:
+        print(
+            f"{'import ' + str(item['kind']) + ' ' + str(item['size']) + ' (s)':<34}"
+            f"{item['import_s']:>10.2f}{item['bare_s']:>12.2f}{item['ratio']:>8.2f}  ≤ 3"
+        )
+    if args.only_kinds:
+        print(f"written to {args.out}")
+        return 0
     h = results["help"]
     print(
         f"{'thidua --help vs import typer (s)':<34}{h['help_s']:>10.3f}{h['typer_s']:>12.3f}"

@@ -103,12 +103,13 @@ def xlsx(
     *,
     shared_strings: str | None = None,
     extra: dict[str, bytes] | None = None,
+    workbook: str = _WORKBOOK,
 ) -> Path:
     """A workbook of one sheet (`Chấm điểm`) holding the given sheet XML."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
         if shared_strings is not None:
@@ -203,3 +204,47 @@ def deflate_bomb(path: Path, size: int) -> Path:
         [b'<worksheet xmlns="' + MAIN_NS.encode() + b'">', b" " * (1 << 20), b""],
         size >> 20,
     )
+
+
+def ods(path: Path, body: str) -> Path:
+    """An OpenDocument spreadsheet of one sheet whose rows are `body`."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
+        'names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
+        'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Chấm '
+        'điểm">' + body + "</table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            "</manifest:manifest>",
+        )
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def xls_with_far_cell(path: Path, row: int, col: int, patch_col: int | None = None) -> Path:
+    """An Excel 97-2003 workbook (xlwt) holding the score sheet and one number at (row, col);
+    `patch_col` rewrites that cell's column in the file, past what Excel allows."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Chấm điểm")
+    for number, values in enumerate(score_rows(9)):
+        for column, value in enumerate(values):
+            sheet.write(number, column, value)
+    sheet.write(row, col, 12345.5)
+    book.save(str(path))
+    if patch_col is not None:
+        data = bytearray(path.read_bytes())
+        at = data.find(struct.pack("<HHHH", 0x027E, 10, row, col))  # the RK record
+        assert at >= 0
+        struct.pack_into("<H", data, at + 6, patch_col)
+        path.write_bytes(bytes(data))
+    return path

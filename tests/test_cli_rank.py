@@ -166,7 +166,8 @@ def test_rank_csv_and_xlsx_give_the_same_table(db: Path, tmp_path: Path) -> None
     out = tmp_path / "ket-qua.xlsx"
     result = run(db, "rank", "--year", 2023, "--csv", "--xlsx", out)
     assert result.exit_code == 0, result.stderr
-    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.stdout_bytes.startswith("\ufeff".encode())  # UTF-8 BOM: Excel reads diacritics
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Hạng", "Mã", "Đơn vị"]
     assert rows[1][:2] == ["1", "TD"] and rows[1][7] == "95,5"
     assert len(rows) == 9

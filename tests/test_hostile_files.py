@@ -28,9 +28,11 @@ from tests.hostile_files import (
     claim_entries,
     corrupt_member,
     lying_sizes,
+    ods,
     score_rows,
     set_flag,
     sheet_xml,
+    xls_with_far_cell,
     xlsx,
     xlsx_streamed,
 )
@@ -285,7 +287,51 @@ imported(
     ),
 )
 
-# ---------------------------------------------------------------- giant cells and strings
+# ---------------------------------------------------------------- OpenDocument
+_ODS_VALUE = (
+    '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+    "</table:table-cell>"
+)
+imported_ods = [
+    (
+        "ods-columns-repeated",
+        "<table:table-row>"
+        + _ODS_VALUE.replace(
+            "<table:table-cell ", '<table:table-cell table:number-columns-repeated="16000" '
+        )
+        + '</table:table-row><table:table-row table:number-rows-repeated="5000">'
+        + _ODS_VALUE
+        + "</table:table-row>",
+    ),
+    (
+        "ods-rows-repeated",
+        '<table:table-row table:number-rows-repeated="1000000">'
+        + _ODS_VALUE * 20
+        + "</table:table-row>",
+    ),
+    ("ods-content-garbage", "<table:table-row><table:table-cell"),
+]
+CASES["xls-cell-at-IV65536"] = lambda tmp: [
+    "import",
+    str(xls_with_far_cell(tmp / "bang.xls", 65535, 255)),
+]
+CASES["xls-cell-at-column-60001"] = lambda tmp: [
+    "import",
+    str(xls_with_far_cell(tmp / "bang.xls", 65535, 255, patch_col=60000)),
+]
+CASES["xls-truncated"] = lambda tmp: [
+    "import",
+    str(_bytes(xls_with_far_cell(tmp / "goc.xls", 3, 3).read_bytes()[:1500])(tmp / "bang.xls")),
+]
+for _name, _body in imported_ods:
+    CASES[_name] = (lambda body: lambda tmp: ["import", str(ods(tmp / "bang.ods", body))])(_body)
+
+_WORKBOOK_LONG_NAME = (
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http:'
+    '//schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="'
+    + "T" * (1 << 20)
+    + '" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 imported("inline-cell-1MB", _scores("x" * (1 << 20)))
 imported(
     "shared-string-1MB",
@@ -307,17 +353,23 @@ imported(
 )
 imported(
     "sheet-name-1MB",
+    lambda path: xlsx(path, sheet_xml(score_rows(9)), workbook=_WORKBOOK_LONG_NAME),
+)
+imported(
+    "styles-1MB-attribute",
     lambda path: xlsx(
-        path, sheet_xml(score_rows(9)), extra={"xl/x.xml": b"<a b='" + b"c" * (1 << 20) + b"'/>"}
+        path,
+        sheet_xml(score_rows(9)),
+        extra={"xl/styles.xml": b"<styleSheet a='" + b"c" * (1 << 20) + b"'/>"},
     ),
 )
 
 # ---------------------------------------------------------------- control and bidi characters
 imported("score-with-rlo", _scores("9\u202e5"))
-imported("score-with-nul-char", _scores(Raw("<is><t>9&#x1;</t></is>", ' t="inlineStr"')))
-imported("unit-code-bidi", _sheet([SCORE_HEADER, [2023, "Cả năm", "T\u202eD", "1.1", 9]]))
+imported("score-with-control-char", _scores(Raw("<is><t>&#x1;abc</t></is>", ' t="inlineStr"')))
+imported("unit-code-bidi", _sheet([SCORE_HEADER, [2023, "Cả năm", "\u202eDT", "1.1", 9]]))
 imported("criterion-zero-width", _sheet([SCORE_HEADER, [2023, "Cả năm", "TD", "1.\u200b1x", 9]]))
-imported("year-with-control", _sheet([SCORE_HEADER, ["20\u000723", "Cả năm", "TD", "1.1", 9]]))
+imported("year-with-control", _sheet([SCORE_HEADER, ["20\u00079x", "Cả năm", "TD", "1.1", 9]]))
 
 # ---------------------------------------------------------------- NaN, infinity, huge numbers
 imported("score-NaN", _scores(Raw("<v>NaN</v>")))
@@ -524,3 +576,20 @@ def test_hostile_case_is_a_clean_refusal(name: str, outcomes: dict[str, Outcome]
     assert not CLASS_NAME.search(said), said[-3000:]
     assert not REPR.search(said), said[-3000:]
     assert VIETNAMESE.search(outcome.stderr), said[-3000:]
+
+
+def test_control_and_bidi_characters_are_removed_not_refused(seeded: Path, tmp_path: Path) -> None:
+    """SPEC §9: control characters and bidirectional overrides are removed at the boundary; a
+    cell that is right once they are gone imports (and is stored clean)."""
+    from tests.conftest import query, run
+
+    rows = [SCORE_HEADER, ["20\u000723", "Cả năm", "T\u202eD\u200f", "1.\u00011", 9]]
+    path = xlsx(tmp_path / "bang.xlsx", sheet_xml(rows))
+    result = run(seeded, "import", path)
+    assert result.exit_code == 0, result.output
+    stored = query(
+        seeded,
+        "SELECT u.code, c.code, s.points_c FROM score s JOIN unit u ON u.id = s.unit_id "
+        "JOIN criterion c ON c.id = s.criterion_id WHERE s.year = 2023",
+    )
+    assert stored == [("TD", "1.1", 900)]

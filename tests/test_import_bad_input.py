@@ -269,8 +269,8 @@ def _real_workbook(tmp_path: Path) -> Path:
     [
         pytest.param(
             lambda p: text_file(p),
-            "Không phải tệp Excel (.xlsx).",
-            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+            "Không phải tệp bảng tính (.xlsx, .xls, .ods, .csv).",
+            "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
             id="text-named-xlsx",
         ),
         pytest.param(
@@ -293,8 +293,8 @@ def _real_workbook(tmp_path: Path) -> Path:
         ),
         pytest.param(
             lambda p: zip_without_workbook(p),
-            "Tệp nén này không phải sổ làm việc Excel.",
-            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+            "Tệp nén này không phải sổ làm việc Excel hay bảng tính OpenDocument (.ods).",
+            "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
             id="zip-not-workbook",
         ),
     ],

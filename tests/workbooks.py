@@ -387,3 +387,151 @@ def zip_without_workbook(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "không phải sổ làm việc")
     return path
+
+
+# ---------------------------------------------------------------- other formats clerks send
+
+
+def _grid(
+    source: Path,
+) -> list[tuple[str, bool, list[list[object]], list[tuple[int, int, int, int]]]]:
+    """Each sheet of an .xlsx written by `write`: name, hidden, cell values (error cells as
+    ErrorCell), merged ranges as 0-based (first row, last row, first col, last col)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    sheets = []
+    for sheet in book.worksheets:
+        cells = []
+        for row in sheet.iter_rows():
+            values: list[object] = []
+            for cell in row:
+                if cell.data_type == "e":
+                    values.append(ErrorCell(str(cell.value)))
+                else:
+                    values.append(cell.value)
+            cells.append(values)
+        merged = [
+            (r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1)
+            for r in sheet.merged_cells.ranges
+        ]
+        sheets.append((sheet.title, sheet.sheet_state != "visible", cells, merged))
+    return sheets
+
+
+def write_xls(path: Path, *tables: Table) -> Path:
+    """The same tables as an Excel 97-2003 .xls (written with xlwt, a test-only dependency)."""
+    import xlwt
+
+    source = write(path.with_suffix(".src.xlsx"), *tables)
+    book = xlwt.Workbook(encoding="utf-8")
+    for name, hidden, cells, merged in _grid(source):
+        sheet = book.add_sheet(name[:31])
+        if hidden:
+            sheet.visibility = 1
+        covered = set()
+        for r1, r2, c1, c2 in merged:
+            sheet.write_merge(r1, r2, c1, c2, cells[r1][c1])
+            covered |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        for r, values in enumerate(cells):
+            for c, value in enumerate(values):
+                if value is None or (r, c) in covered:
+                    continue
+                if isinstance(value, ErrorCell):
+                    sheet.write(r, c, xlwt.Formula("NA()" if value.code == "#N/A" else "1/0"))
+                else:
+                    sheet.write(r, c, value)
+    source.unlink()
+    book.save(str(path))
+    return path
+
+
+def write_ods(path: Path, *tables: Table) -> Path:
+    """The same tables as an OpenDocument spreadsheet (.ods), written as LibreOffice does: a
+    zip of XML, error cells as LibreOffice stores them (the error text, value type error)."""
+    from xml.sax.saxutils import escape
+
+    source = write(path.with_suffix(".src.xlsx"), *tables)
+    body = []
+    for name, hidden, cells, merged in _grid(source):
+        style = ' table:style-name="hidden"' if hidden else ""
+        body.append(f'<table:table table:name="{escape(name)}"{style}>')
+        starts = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, r2, c1, c2 in merged}
+        covered = {
+            (r, c)
+            for r1, r2, c1, c2 in merged
+            for r in range(r1, r2 + 1)
+            for c in range(c1, c2 + 1)
+        } - set(starts)
+        for r, values in enumerate(cells):
+            body.append("<table:table-row>")
+            for c, value in enumerate(values):
+                if (r, c) in covered:
+                    body.append("<table:covered-table-cell/>")
+                    continue
+                span = starts.get((r, c))
+                attrs = (
+                    f' table:number-rows-spanned="{span[0]}" table:number-columns-spanned='
+                    f'"{span[1]}"'
+                    if span
+                    else ""
+                )
+                if value is None:
+                    body.append(f"<table:table-cell{attrs}/>")
+                elif isinstance(value, ErrorCell):
+                    body.append(
+                        f'<table:table-cell{attrs} table:formula="of:=NA()" '
+                        'office:value-type="string" office:string-value="" '
+                        f'calcext:value-type="error"><text:p>{value.code}</text:p>'
+                        "</table:table-cell>"
+                    )
+                elif isinstance(value, bool):
+                    body.append(
+                        f'<table:table-cell{attrs} office:value-type="boolean" '
+                        f'office:boolean-value="{str(value).lower()}"><text:p>'
+                        f"{'TRUE' if value else 'FALSE'}</text:p></table:table-cell>"
+                    )
+                elif isinstance(value, (int, float)):
+                    body.append(
+                        f'<table:table-cell{attrs} office:value-type="float" office:value='
+                        f'"{value}"><text:p>{value}</text:p></table:table-cell>'
+                    )
+                else:
+                    body.append(
+                        f'<table:table-cell{attrs} office:value-type="string"><text:p>'
+                        f"{escape(str(value))}</text:p></table:table-cell>"
+                    )
+            body.append("</table:table-row>")
+        body.append("</table:table>")
+    source.unlink()
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+        'office:version="1.2"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+        '<office:automatic-styles><style:style style:name="hidden" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style>'
+        "</office:automatic-styles><office:body><office:spreadsheet>"
+        + "".join(body)
+        + "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path

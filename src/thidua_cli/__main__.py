@@ -6,16 +6,42 @@ from __future__ import annotations
 def main() -> None:
     import sys
 
+    _prepare_streams()
     if "import" in sys.argv[1:]:  # `thidua import`: the files are read while the rest loads
         from .services.reading import start_early
 
         start_early(sys.argv[1:])
-    from .cli.app import app
-
     try:
+        from .cli.app import app
+
         app()
     except SystemExit as done:
         _exit_now(done.code)
+    except BrokenPipeError:  # the reader of stdout went away while Click was writing
+        _exit_now(0)
+
+
+def _prepare_streams() -> None:
+    """Make stdout and stderr safe whatever the console: a closed descriptor (`>&-`) becomes
+    the null device, and a console that cannot show Vietnamese (cp1258, cp1252, ASCII) gets
+    the nearest text it can show instead of a UnicodeEncodeError after the work is done."""
+    import os
+    import sys
+
+    from .console_text import register_fallback
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # started with the descriptor closed
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+            continue
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if encoding.startswith("utf") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(errors=register_fallback(encoding))
+        except (OSError, ValueError, LookupError):
+            pass
 
 
 def _exit_now(code: object) -> None:
@@ -24,7 +50,10 @@ def _exit_now(code: object) -> None:
     Every command has finished its work by now: its database transactions are committed and
     closed, its files written and closed. What is left is freeing each object of a long import
     one by one and unloading every module, a tenth of a second and more after the clerk's
-    result is already on screen. Output still buffered is flushed first."""
+    result is already on screen. Output still buffered is flushed first; output nobody reads
+    any more (a closed pipe: `thidua … | head -1`) is dropped quietly, without changing the
+    exit code, since the work itself was done. Output that could not be written for another
+    reason (stdout on a full disk) is said on stderr, with exit code 1."""
     import os
     import sys
 
@@ -33,14 +62,35 @@ def _exit_now(code: object) -> None:
     elif isinstance(code, int):
         status = code
     else:  # sys.exit("message"): Python prints it and exits with 1
-        print(code, file=sys.stderr)
+        _say(str(code))
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`thidua … | head`) or stream
-            status = status or 1
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as problem:
+        from .faults import file_problem
+
+        fault = file_problem(problem, "đầu ra chuẩn (stdout)")
+        if fault is not None and status == 0:  # else the command has said what went wrong
+            _say(f"Lỗi: không ghi hết được kết quả. {fault.message}")
+        status = status or 1
+    except (ValueError, AttributeError):  # stdout closed by the command itself
+        pass
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
     os._exit(status)
+
+
+def _say(text: str) -> None:
+    import sys
+
+    try:
+        print(text, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

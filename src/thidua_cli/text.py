@@ -10,14 +10,28 @@ from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Control characters (an ANSI escape from a cell would reach the clerk's terminal) and the
+# invisible marks that reorder or hide text (bidirectional overrides, isolates, LRM/RLM):
+# whitespace controls (tab, newline, CR, FF, VT, NEL, FS..US) are left to _SPACES.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean(value: object) -> str:
-    """NFC, whitespace (newlines included) collapsed to single spaces, stripped."""
+    """NFC, control characters and bidirectional marks removed, whitespace (newlines
+    included) collapsed to single spaces, stripped: every text enters the tool this way."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():
+        text = _UNSAFE.sub("", text)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def is_safe_code(code: str) -> bool:
+    """A unit or cluster code: letters, digits and `.`, `_`, `-` only (no `=2+3`, no spaces)."""
+    return bool(code) and all(ch.isalnum() or ch in "._-" for ch in code)
 
 
 def fold(value: object) -> str:
@@ -50,13 +64,22 @@ def parse_decimal(value: object) -> Decimal | None:
     `-` and empty mean no value (None). Percent signs and thousands separators are refused:
     guessing there would silently change a score.
     """
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
+    if isinstance(value, bool):  # TRUE is not 1 point: a checkbox or a comparison went astray
+        raise ValueProblem(
+            "Ô kiểu đúng/sai (TRUE/FALSE) ở cột số.",
+            "Nhập một số (ví dụ 9,5); để trống nếu không có.",
+        )
     if isinstance(value, int):
+        if abs(value) >= _TOO_LARGE:
+            raise _too_large()
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5.")
+        if abs(value) >= _TOO_LARGE:
+            raise _too_large()
         # repr gives the shortest text that round-trips, so 9.5 stays 9.5
         return Decimal(repr(value)).normalize() if value % 1 else Decimal(int(value))
     if isinstance(value, Decimal):
@@ -79,9 +102,24 @@ def parse_decimal(value: object) -> Decimal | None:
     if not _NUMBER.match(compact):
         raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5 hoặc 10.")
     try:
-        return Decimal(compact.replace(",", "."))
+        number = Decimal(compact.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
         raise ValueProblem("Giá trị không phải là số.", "Nhập một số.") from exc
+    if abs(number) >= _TOO_LARGE:
+        raise _too_large()
+    return number
+
+
+# No score, year or count comes near this; a number past it is a broken or hostile cell (and
+# would not fit the database's integers).
+_TOO_LARGE = 10**12
+
+
+def _too_large() -> ValueProblem:
+    return ValueProblem(
+        "Số quá lớn, không phải điểm, năm hay số lượng hợp lệ.",
+        "Kiểm tra lại ô này và nhập đúng số.",
+    )
 
 
 def parse_int(value: object) -> int | None:

@@ -33,6 +33,19 @@ def settings_cluster() -> str | None:
     return _settings["cluster"]  # type: ignore[return-value]
 
 
+def _show_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        number = version("thidua")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        number = "chưa cài đặt"
+    typer.echo(f"thidua {number}")
+    raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     db: Annotated[
@@ -50,6 +63,15 @@ def main(
     ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Hiện chi tiết lỗi (traceback).")
+    ] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="In số phiên bản rồi thoát.",
+            is_eager=True,
+            callback=_show_version,
+        ),
     ] = False,
 ) -> None:
     """Công cụ cho cụm, khối thi đua: nhập bảng tính, xếp hạng, luân phiên trưởng cụm, báo cáo."""

@@ -57,7 +57,8 @@ def template(
 @handle_errors
 def import_(
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE...", help="Tệp .xlsx/.xlsm/.csv hoặc thư mục.")
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Tệp .xlsx/.xlsm/.xls/.ods/.csv hoặc thư mục."),
     ],
     kind: Annotated[
         str | None,
@@ -138,6 +139,7 @@ def import_(
     with import_progress() as progress:
         report = run_import(engine, reading, options, progress)
     engine.dispose()
+    report.skipped[:0] = reading.skipped  # files of a folder left out, said first
     print_import_report(report)
     if report.errors:
         if errors is not None:

@@ -4,12 +4,13 @@ the explanation of one unit's total, and the rotation history with its proposal.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .console import err, out
+from .console import err, out, styled
 
 if TYPE_CHECKING:
     from ..services.ranking import RankOutcome
@@ -98,26 +99,54 @@ def print_rank_warnings(outcome: RankOutcome) -> None:
     for note in outcome.notes:
         diag.print(note)
     for warning in outcome.result.warnings:
-        diag.print(f"[yellow]Cảnh báo:[/] {warning}")
+        diag.print(styled(("Cảnh báo:", "yellow"), " ", warning))
 
 
 def print_rank_json(outcome: RankOutcome) -> None:
     from ..scoring import to_json_dict
 
     data = to_json_dict(outcome.result, outcome.next_head, outcome.next_deputy)
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    _write_utf8(json.dumps(data, ensure_ascii=False, indent=2) + "\n", bom=False)
+
+
+# the columns of COLUMNS that hold numbers: never neutralised, so a sign stays a sign
+_NUMBER_COLUMNS = frozenset({0, 3, 4, 5, 6, 7})
 
 
 def print_rank_csv(outcome: RankOutcome) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    """The table as CSV in UTF-8 with a BOM (Excel then shows the diacritics), text cells
+    neutralised against formula injection."""
+    from ..files import csv_text
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(_rows(outcome))
+    for row in _rows(outcome):
+        writer.writerow(
+            cell if i in _NUMBER_COLUMNS else csv_text(cell) for i, cell in enumerate(row)
+        )
+    _write_utf8(buffer.getvalue(), bom=True)
+
+
+def _write_utf8(text: str, *, bom: bool) -> None:
+    """Machine-readable output is UTF-8 whatever the console's code page, unless it goes to
+    a terminal (which shows it in the console's own encoding)."""
+    stream = sys.stdout
+    binary = getattr(stream, "buffer", None)
+    if binary is None or (not bom and stream.isatty()):
+        stream.write(text)
+        return
+    stream.flush()
+    binary.write(("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8"))
+    binary.flush()
 
 
 def write_rank_xlsx(outcome: RankOutcome, path: Path) -> None:
     """A sheet a clerk can print: title, header, the table with numbers as numbers, A4 landscape."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+
+    from ..files import save_workbook
 
     book = Workbook()
     sheet = book.active
@@ -157,8 +186,7 @@ def write_rank_xlsx(outcome: RankOutcome, path: Path) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.print_title_rows = "3:3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def print_explain(outcome: RankOutcome, unit_text: str) -> None:
@@ -199,7 +227,7 @@ def print_rotation(overview: RotationOverview) -> None:
     console.print(table)
     proposal = overview.proposal
     verb = "Đã quyết định" if proposal.decided else f"Đề xuất (quy tắc {overview.method})"
-    console.print(f"[bold]{verb} năm {proposal.year}:[/]")
+    console.print(styled((f"{verb} năm {proposal.year}:", "bold")))
     head = names.get(proposal.head or "", proposal.head) or "chưa xác định"
     deputy = names.get(proposal.deputy or "", proposal.deputy) or "chưa xác định"
     console.print(f"  Trưởng cụm: {head} ({proposal.head or '–'}) – {proposal.head_reason}")

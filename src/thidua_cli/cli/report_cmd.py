@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import app, settings_cluster, settings_db
-from .console import err, handle_errors, out
+from .console import err, handle_errors, out, styled
 
 
 @app.command()
@@ -56,8 +56,6 @@ def report(
 ) -> None:
     """Lập báo cáo sơ kết 6 tháng (--half 1) hoặc tổng kết năm của cụm, theo thể thức
     Nghị định 30/2020/NĐ-CP."""
-    from rich.markup import escape
-
     from ..errors import UsageError
     from ..reports.service import make_report
     from ..services.context import open_engine
@@ -85,5 +83,5 @@ def report(
         engine.dispose()
     console = err()
     for notice in result.notices:
-        console.print(f"[yellow]Lưu ý:[/] {escape(notice)}")
-    out().print(f"Đã ghi báo cáo: {escape(str(result.path))}")
+        console.print(styled(("Lưu ý:", "yellow"), " ", notice))
+    out().print(f"Đã ghi báo cáo: {result.path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..services.progress import ImportProgress
-from .console import err, out, print_row_errors
+from .console import err, out, print_row_errors, styled
 
 if TYPE_CHECKING:
     from ..errors import RowError
@@ -84,22 +84,26 @@ def print_import_report(report: ImportReport) -> None:
 
     console, diag = out(), err()
     for line in report.skipped:
-        diag.print(f"[dim]Bỏ qua:[/] {line}")
+        diag.print(styled(("Bỏ qua:", "dim"), " ", line))
     for line in report.notes:
-        diag.print(f"[dim]Ghi chú:[/] {line}")
+        diag.print(styled(("Ghi chú:", "dim"), " ", line))
     for line in report.warnings:
-        diag.print(f"[yellow]Cảnh báo:[/] {line}")
+        diag.print(styled(("Cảnh báo:", "yellow"), " ", line))
     if report.errors:
         print_row_errors(report.errors, diag)
         diag.print(
-            f"[bold red]Có {len(report.errors)} lỗi. Không ghi gì vào cơ sở dữ liệu.[/] "
-            "Sửa các ô nêu trên rồi nhập lại."
+            styled(
+                (f"Có {len(report.errors)} lỗi. Không ghi gì vào cơ sở dữ liệu.", "bold red"),
+                " Sửa các ô nêu trên rồi nhập lại.",
+            )
         )
         return
     if not report.sheets:
         diag.print(
-            "[yellow]Không có bảng nào để nhập.[/] "
-            "Kiểm tra tiêu đề các cột (xem `thidua template`)."
+            styled(
+                ("Không có bảng nào để nhập.", "yellow"),
+                " Kiểm tra tiêu đề các cột (xem `thidua template`).",
+            )
         )
         return
     table = Table(
@@ -124,6 +128,8 @@ def write_errors_workbook(errors: list[RowError], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from ..files import save_workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Lỗi"
@@ -136,15 +142,16 @@ def write_errors_workbook(errors: list[RowError], path: Path) -> None:
     for letter, width in zip("ABCDEFG", (28, 18, 7, 6, 16, 60, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    save_workbook(book, path)
 
 
 def print_status(report: StatusReport) -> None:
     from rich.table import Table
 
     console = out()
-    console.print(f"[bold]{report.cluster_name}[/] ({report.cluster_code}), năm {report.year}")
+    console.print(
+        styled((report.cluster_name, "bold"), f" ({report.cluster_code}), năm {report.year}")
+    )
     if report.years:
         console.print("Các năm có dữ liệu: " + ", ".join(map(str, report.years)))
     console.print(f"Trưởng cụm: {report.head or 'chưa có'}; Phó cụm: {report.deputy or 'chưa có'}")
@@ -182,7 +189,7 @@ def print_status(report: StatusReport) -> None:
         f"{'; năm đã chốt' if report.finalized else ''}."
     )
     if report.missing:
-        console.print("[bold]Còn thiếu:[/]")
+        console.print(styled(("Còn thiếu:", "bold")))
         for line in report.missing:
             console.print(f"  • {line}")
     else:

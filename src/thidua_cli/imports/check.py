@@ -445,3 +445,25 @@ class Checker(ScoreChecks):
                 {"key": key, "from_year": rec.from_year, "value": rec.value, "ref": rec.ref}
             )
         return rows
+
+    # -- the scale
+    def check_scale(self, rules: list[dict[str, Any]]) -> None:
+        """Base maxima of each new table against the rules' scale: a warning with both sums."""
+        from ..scoring.rules import build_rules
+
+        overrides = [
+            (k, y, r["value"], r.get("source", "")) for (k, y), r in self.state.rules.items()
+        ]
+        overrides += [(r["key"], r["from_year"], r["value"], "") for r in rules]
+        for year, table in self.new_tables.items():
+            effective, _ = build_rules(overrides, year)
+            total = sum(
+                (c.max_points or Decimal(0) for c in table if not c.is_group and c.kind == "base"),
+                Decimal(0),
+            )
+            if total != Decimal(effective.scale):
+                self.report.warnings.append(
+                    f"Bảng tiêu chí năm {year}: tổng điểm tối đa các tiêu chí chuẩn là "
+                    f"{format_number(total)}, khác thang điểm "
+                    f"{format_number(Decimal(effective.scale))}."
+                )

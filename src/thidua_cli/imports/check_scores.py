@@ -6,101 +6,91 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 from ..services.criteria_table import ShapedCriterion
 from ..sheets.records import ScoreRow, SheetRef
 from ..text import format_number
 from .report import LAYER_LABELS, PERIOD_LABELS
 
-if TYPE_CHECKING:
-    pass
+
+class CheckedScore(NamedTuple):
+    """A score row that passed the check: the natural key, the points and where it came from."""
+
+    year: int
+    period: str
+    unit: str  # code
+    criterion: str  # code
+    layer: str
+    scorer: str  # code, "" but for peer scores
+    points_c: int
+    note: str
+    ref: SheetRef
+
+
+class Problem(NamedTuple):
+    """What is wrong with a value wherever it is written: an error without its row and column.
+    A value is resolved once, to what it means or to its Problem, and every row that holds it
+    reuses that answer."""
+
+    value: str
+    message: str
+    hint: str
+    once: bool = False  # said once for a sheet, not on every row holding it
+
+
+_UNSET: Any = object()
 
 
 class ScoreChecks:
     """The score half of Checker (mixed into it)."""
 
-    def check_scores(self) -> list[tuple]:
-        """Valid score rows as tuples ready to write; groups and totals checked, not stored."""
+    def check_scores(self) -> list[CheckedScore]:
+        """Valid score rows, ready to write; groups and totals checked, not stored. The unit and
+        criterion of each row are resolved once per distinct value (see Problem)."""
         seen: dict[tuple, tuple[SheetRef, int]] = {}
-        accepted: list[tuple] = []
-        code_cache: dict[str, str | None] = {}
-        member_errors: set[tuple[str, int, str]] = set()
+        accepted: list[CheckedScore] = []
+        units: dict[tuple[str, int], str | Problem] = {}  # (text, year) -> code or problem
+        form_units: dict[int, str | None] = {}  # self-score form -> its unit, once a form
+        form_members: dict[tuple[str, int], str | Problem] = {}
+        criteria: dict[tuple[int, str], tuple | Problem] = {}  # (year, code) -> info or problem
+        said: set[tuple[str, int]] = set()  # (message, sheet) of problems said once a sheet
         group_values: dict[tuple, int] = {}
         leaf_sums: dict[tuple, int] = defaultdict(int)
         children: dict[int, dict[str, str | None]] = {}
-        form_units: dict[int, str | None] = {}
         deferred: list[tuple[ScoreRow, int, str]] = []
         # hot loop over every score row: bind what it looks up to locals
         years_add = self.years.add
-        members = self.members
-        criterion = self.criterion
-        seen_get = seen.get
+        seen_get, units_get, criteria_get = seen.get, units.get, criteria.get
         for rec in self.batch.scores:
-            years_add(rec.year)
+            year = rec.year
+            years_add(year)
             ref = rec.ref
-            unit_text = rec.unit
             if ref.kind == "self_form":
-                unit_code = form_units.get(id(ref), "?")
-                if unit_code == "?":
-                    unit_code = self._form_unit(rec)
-                    form_units[id(ref)] = unit_code
-                if unit_code is None:
+                form_unit = form_units.get(id(ref), _UNSET)
+                if form_unit is _UNSET:
+                    form_unit = form_units[id(ref)] = self._form_unit(rec)
+                if form_unit is None:
                     continue
+                unit = form_members.get((form_unit, year))
+                if unit is None:
+                    unit = form_members[(form_unit, year)] = self._member(form_unit, rec.unit, year)
             else:
-                unit_code = code_cache.get(unit_text, "?")  # type: ignore[assignment]
-                if unit_code == "?":
-                    unit_code = self.index.lookup(unit_text)
-                    code_cache[unit_text] = unit_code
-                if unit_code is None:
-                    key = (unit_text, rec.year, id(ref))
-                    if ref.kind == "wide_scores" and key in member_errors:
-                        continue  # one error for the header cell, not one per row
-                    member_errors.add(key)
-                    self.error(
-                        ref,
-                        _unit_row(ref, rec.row),
-                        rec.unit_col,
-                        unit_text,
-                        f"Đơn vị “{unit_text}” không có trong danh sách đơn vị.",
-                        self.index.hint(unit_text),
-                    )
-                    continue
-            year_members = members.get(rec.year)
-            if year_members is None or unit_code not in year_members:
-                key = (unit_code, rec.year, id(ref))
-                if key not in member_errors:
-                    member_errors.add(key)
-                    self.error(
-                        ref,
-                        _unit_row(ref, rec.row),
-                        rec.unit_col,
-                        unit_text or unit_code,
-                        f"{self.index.names.get(unit_code, unit_code)} ({unit_code}) không là "
-                        f"thành viên của cụm năm {rec.year}.",
-                        f"Nhập danh sách thành viên năm {rec.year} trước, hoặc sửa lại đơn vị.",
-                    )
+                unit = units_get((rec.unit, year))
+                if unit is None:
+                    unit = units[(rec.unit, year)] = self._score_unit(rec.unit, year)
+            if unit.__class__ is Problem:
+                once = unit.once or ref.kind == "wide_scores"  # type: ignore[union-attr]
+                if not once or (unit.message, id(ref)) not in said:  # type: ignore[union-attr]
+                    said.add((unit.message, id(ref)))  # type: ignore[union-attr]
+                    self._say(ref, _unit_row(ref, rec.row), rec.unit_col, unit)  # type: ignore[arg-type]
                 continue
-            info = criterion(rec.year, rec.criterion)
+            unit_code: str = unit  # type: ignore[assignment]
+            info = criteria_get((year, rec.criterion))
             if info is None:
-                if rec.year not in self.criteria:
-                    hint = f"Chưa có bảng tiêu chí năm {rec.year}: nhập bảng tiêu chí trước."
-                else:
-                    other = [y for y, table in self.criteria.items() if rec.criterion in table]
-                    hint = (
-                        f"Mã này có trong bảng tiêu chí năm {', '.join(map(str, sorted(other)))}"
-                        f", không có trong năm {rec.year}."
-                        if other
-                        else "Kiểm tra lại mã tiêu chí theo bảng tiêu chí của năm."
-                    )
-                self.error(
-                    ref,
-                    rec.row,
-                    ref.letter("criterion"),
-                    rec.criterion,
-                    f"Không có tiêu chí {rec.criterion} trong bảng tiêu chí năm {rec.year}.",
-                    hint,
-                )
+                info = criteria[(year, rec.criterion)] = self._score_criterion(year, rec.criterion)
+            if info.__class__ is Problem:
+                self._say(ref, rec.row, ref.letter("criterion"), info)  # type: ignore[arg-type]
                 continue
             kind, max_points, is_group, max_c = info
             points_c = rec.points_c
@@ -115,7 +105,7 @@ class ScoreChecks:
                 )
                 continue
             if is_group:
-                group_values[(id(ref), rec.unit, rec.layer, rec.year, rec.criterion)] = points_c
+                group_values[(id(ref), rec.unit, rec.layer, year, rec.criterion)] = points_c
                 continue
             if kind == "deduction" and points_c < 0:
                 points_c = -points_c
@@ -166,7 +156,7 @@ class ScoreChecks:
                     )
                     continue
                 scorer = scorer_code
-            key = (rec.year, rec.period, unit_code, rec.criterion, rec.layer, scorer)
+            key = (year, rec.period, unit_code, rec.criterion, rec.layer, scorer)
             first = seen_get(key)
             if first is not None:
                 first_ref, first_row = first
@@ -176,7 +166,7 @@ class ScoreChecks:
                     rec.points_col,
                     format_number(Decimal(points_c) / 100),
                     f"Điểm {LAYER_LABELS[rec.layer]} của {unit_code}, tiêu chí {rec.criterion}, "
-                    f"năm {rec.year} ({PERIOD_LABELS[rec.period]}) có hai lần: ở đây và ở "
+                    f"năm {year} ({PERIOD_LABELS[rec.period]}) có hai lần: ở đây và ở "
                     f"{first_ref.file} › {first_ref.sheet} dòng {first_row}.",
                     "Giữ lại một dòng, xóa dòng kia.",
                 )
@@ -187,9 +177,9 @@ class ScoreChecks:
                 deferred.append((rec, points_c, kind))
             else:
                 if kind != "veto":
-                    leaf_sums[(id(ref), rec.unit, rec.layer, rec.year, "#" + kind)] += points_c
+                    leaf_sums[(id(ref), rec.unit, rec.layer, year, "#" + kind)] += points_c
                 self._add_to_parents(children, leaf_sums, ref, rec, points_c, kind)
-            accepted.append((*key, points_c, rec.note, ref))
+            accepted.append(CheckedScore(*key, points_c, rec.note, ref))
         long_groups = {key[0] for key in group_values} & {id(rec.ref) for rec, _, _ in deferred}
         for rec, points_c, kind in deferred:
             if id(rec.ref) in long_groups:
@@ -197,6 +187,49 @@ class ScoreChecks:
         self._check_group_values(group_values, leaf_sums)
         self._check_totals(leaf_sums, self.bonus_cap_c)
         return accepted
+
+    def _say(self, ref: SheetRef, row: int | None, column: str | None, problem: Problem) -> None:
+        self.error(ref, row, column, problem.value, problem.message, problem.hint)
+
+    def _score_unit(self, text: str, year: int) -> str | Problem:
+        """The unit a score row names, as a member of that year, or its problem."""
+        code = self.index.lookup(text)
+        if code is None:
+            return Problem(
+                text,
+                f"Đơn vị “{text}” không có trong danh sách đơn vị.",
+                self.index.hint(text),
+            )
+        return self._member(code, text, year)
+
+    def _member(self, code: str, text: str, year: int) -> str | Problem:
+        year_members = self.members.get(year)
+        if year_members is None or code not in year_members:
+            return Problem(
+                text or code,
+                f"{self.index.names.get(code, code)} ({code}) không là thành viên của cụm "
+                f"năm {year}.",
+                f"Nhập danh sách thành viên năm {year} trước, hoặc sửa lại đơn vị.",
+                once=True,
+            )
+        return code
+
+    def _score_criterion(self, year: int, code: str) -> tuple | Problem:
+        """(kind, max, is_group, max in hundredths) of a criterion of that year, or its problem."""
+        info = self.criterion(year, code)
+        if info is not None:
+            return info
+        if year not in self.criteria:
+            hint = f"Chưa có bảng tiêu chí năm {year}: nhập bảng tiêu chí trước."
+        else:
+            other = [y for y, table in self.criteria.items() if code in table]
+            hint = (
+                f"Mã này có trong bảng tiêu chí năm {', '.join(map(str, sorted(other)))}"
+                f", không có trong năm {year}."
+                if other
+                else "Kiểm tra lại mã tiêu chí theo bảng tiêu chí của năm."
+            )
+        return Problem(code, f"Không có tiêu chí {code} trong bảng tiêu chí năm {year}.", hint)
 
     def _add_to_parents(
         self, children: dict, sums: dict, ref: SheetRef, rec: ScoreRow, points_c: int, kind: str

@@ -1,9 +1,13 @@
 """`thidua import`: read every sheet of every file, check everything against the database and
 the batch itself, then write it all in one transaction, or nothing at all (SPEC §3.4).
 
-The steps live in their own modules: plan.py (which sheets, which kind), sheets/ (parse rows
-into typed records and row errors), check.py and check_scores.py (against the database state
-and the batch), store/import_state.py and store/import_writes.py (every SQL statement)."""
+    files ──► plan.py (which sheets, which kind) ──► sheets/parse.py (typed records, row errors)
+          ──► check.py, check_scores.py (against the state and the batch; the year guard)
+          ──► store/import_writes.py (every write), or nothing
+
+The state the check reads (store/import_state.py) is read inside the write transaction, so a
+second import started at the same moment waits for the first and then checks against what the
+first wrote."""
 
 from __future__ import annotations
 
@@ -12,8 +16,6 @@ import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,19 +24,24 @@ from ..services.context import ClusterInfo, pick_cluster
 from ..services.progress import ImportProgress
 from ..services.reading import Reading
 from ..services.units import UnitIndex
-from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, parse_sheet
+from ..sheets.parse import ParsedBatch, ParseOptions, parse_sheet
 from ..sheets.reader import Workbook
 from ..store import import_writes as writes
-from ..store.import_state import ImportState, criterion_ids, load_import_state, unit_ids
-from ..store.writes import record_audit
-from ..text import format_number
+from ..store.import_state import (
+    ImportState,
+    criterion_ids,
+    import_transaction,
+    load_import_state,
+    unit_ids,
+)
 from .check import Checker
-from .fast_scores import FastSheet, Resolver, SheetFallback, stream_long_sheet
-from .plan import plan_sheets
+from .check_scores import CheckedScore
+from .plan import PlannedSheet, plan_sheets
 from .report import KIND_ORDER, Counter, ImportOptions, ImportReport, SheetSummary
+from .year_guard import record_forced_years, refuse_finalised_years
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 
 def run_import(
@@ -48,18 +55,8 @@ def run_import(
     reading = paths if isinstance(paths, Reading) else Reading(paths)
     progress = progress or ImportProgress()
     with _without_gc_pauses():
-        # what the database holds is loaded while the files are still being read
         with engine.connect() as conn:
             cluster = pick_cluster(conn, options.cluster)
-            state = load_import_state(conn, cluster.id)
-        index = UnitIndex(province=cluster.province)
-        for code, row in state.units.items():
-            index.add(
-                code,
-                row["name"],
-                row["short_name"],
-                row["aliases"].split("\n") if row["aliases"] else [],
-            )
         unreadable: list[RowError] = []
         workbooks: list[Workbook] = []
         for opened in reading.opened(progress):
@@ -67,11 +64,14 @@ def run_import(
                 unreadable.append(opened)
             else:
                 workbooks.append(opened)
-        known = _Known(engine, cluster, state, index)
-        try:
-            return _attempt(known, workbooks, unreadable, options, progress, options.fast)
-        except writes.DuplicateScore:
-            return _attempt(known, workbooks, unreadable, options, progress, False)
+        with import_transaction(engine, cluster.id) as conn:
+            state = load_import_state(conn, cluster.id)
+            report = _check_and_write(
+                conn, cluster, state, workbooks, unreadable, options, progress
+            )
+            if report.errors or options.dry_run or not report.sheets:
+                conn.rollback()
+        return report
 
 
 @contextlib.contextmanager
@@ -89,90 +89,33 @@ def _without_gc_pauses() -> Iterator[None]:
 
 
 @dataclass
-class _Known:
-    """The database side of an import: read once, before the files are."""
+class _Checked:
+    """Every row that passed the check, ready to write."""
 
-    engine: Engine
-    cluster: ClusterInfo
-    state: ImportState
-    index: UnitIndex
+    rules: list[dict[str, Any]]
+    leadership: list[dict[str, Any]]
+    scores: list[CheckedScore]
+    votes: list[dict[str, Any]]
+    commendations: list[dict[str, Any]]
+    locked: list[int]  # finalised years written with --force
 
 
-def _attempt(
-    known: _Known,
+def _check_and_write(
+    conn: Connection,
+    cluster: ClusterInfo,
+    state: ImportState,
     workbooks: list[Workbook],
     unreadable: list[RowError],
     options: ImportOptions,
     progress: ImportProgress,
-    fast: bool,
 ) -> ImportReport:
-    engine, cluster, state, index = known.engine, known.cluster, known.state, known.index
     report = ImportReport(dry_run=options.dry_run)
-    parse_options = ParseOptions(
-        year=options.year,
-        period="H1" if options.half else None,
-        unit=options.unit,
-        layer=options.layer,
-        kind=options.kind,
-    )
     batch = ParsedBatch()
     batch.errors.extend(unreadable)
-
-    planned = plan_sheets(workbooks, options, index, report, batch, parse_options)
-    planned.sort(key=lambda p: KIND_ORDER.index(p.layout.kind))
-    summaries: dict[int, SheetSummary] = {}
-    streamed: list[SheetParser] = []
-    for item in planned:
-        if item.layout.kind == "scores" and fast:
-            # parsed after the members and criteria are checked: see _stream_scores
-            streamed.append(SheetParser(item.sheet, item.layout, parse_options, batch, item.ref))
-        elif item.layout.kind != "members":
-            progress.stage(f"Đang đọc {item.ref.file} › {item.ref.sheet}", item.sheet.height)
-            parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref, progress.advance)
-        batch.sheets.append(item.ref)
-        summaries[id(item.ref)] = SheetSummary(
-            item.ref.file, item.ref.sheet, item.layout.kind, item.layout.spec.label, item.ref.rows
-        )
-        if item.layout.ignored:
-            report.notes.append(
-                f"{item.ref.file} › {item.ref.sheet}: bỏ qua các cột không dùng: "
-                + ", ".join(f"“{h}”" for h in item.layout.ignored)
-                + "."
-            )
-    report.sheets = list(summaries.values())
-
+    index = _unit_index(cluster, state)
+    planned, summaries = _parse(workbooks, options, index, report, batch, progress)
     checker = Checker(state, batch, report, index)
-    checker.check_members()
-    checker.check_criteria()
-    rules = checker.check_rules()
-    leadership = checker.check_leadership()
-    fast_sheets = _stream_scores(streamed, checker, state, cluster, progress)
-    for item in planned:
-        ref = item.ref
-        summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
-        if ref.skipped_totals:
-            report.notes.append(
-                f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
-            )
-    scores = checker.check_scores()
-    votes = checker.check_votes()
-    commendations = checker.check_commendations()
-    _check_scale(checker, state, rules, report)
-
-    locked = sorted(checker.years & state.locked)
-    if locked and not options.force:
-        batch.errors.append(
-            RowError(
-                ", ".join(sorted({r.file for r in batch.sheets})),
-                "",
-                None,
-                None,
-                "",
-                f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận "
-                "thêm dữ liệu.",
-                "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
-            )
-        )
+    checked = _check(conn, checker, planned, summaries, options)
     if not planned and not batch.errors:
         for workbook in workbooks:
             batch.errors.append(
@@ -189,54 +132,138 @@ def _attempt(
             )
     report.errors = _in_sheet_order(batch.errors, workbooks)
     report.notes.extend(batch.notes)
-    if report.errors:
-        if fast_sheets and _has_duplicates(fast_sheets, scores, checker):
-            raise writes.DuplicateScore  # only the general path says where both rows are
+    if report.errors or not planned:
         return report
-    if not planned:
-        return report
-
-    with engine.connect() as conn, writes.checked_references(conn), conn.begin():
-        counter = Counter(summaries)
-        writes.write_units(conn, checker.unit_rows, state)
-        ids = unit_ids(conn)
-        writes.write_members(conn, cluster.id, batch.members, state, ids, counter)
-        writes.write_rules(conn, cluster.id, rules, state, counter)
-        writes.write_criteria(conn, cluster.id, checker.new_tables, batch.criteria, state, counter)
-        crit_ids = criterion_ids(
-            conn,
-            cluster.id,
-            {row[0] for row in scores} | {y for f in fast_sheets.values() for y, _ in f.years},
-        )
-        writes.write_leadership(conn, cluster.id, leadership, state, ids, counter)
-        writes.write_scores(conn, cluster.id, scores, fast_sheets, ids, crit_ids, counter, progress)
-        writes.write_votes(conn, cluster.id, votes, state, ids, counter)
-        writes.write_commendations(conn, cluster.id, commendations, ids, counter)
-        now = datetime.now(UTC)
-        if options.force and locked:
-            files = ", ".join(sorted({s.file for s in report.sheets}))
-            record_audit(conn, cluster.id, locked, "forced_import", files)
-        writes.record_imports(
-            conn,
-            [
-                {
-                    "cluster_id": cluster.id,
-                    "file_name": ref.file,
-                    "sha256": ref.sha256,
-                    "sheet": ref.sheet,
-                    "kind": ref.kind,
-                    "rows_new": summaries[id(ref)].new,
-                    "rows_updated": summaries[id(ref)].updated,
-                    "rows_unchanged": summaries[id(ref)].unchanged,
-                    "forced": bool(options.force and locked),
-                    "at": now,
-                }
-                for ref in batch.sheets
-            ],
-        )
-        if options.dry_run:
-            conn.rollback()
+    _write(conn, cluster, state, checker, checked, summaries, options, progress)
     return report
+
+
+def _unit_index(cluster: ClusterInfo, state: ImportState) -> UnitIndex:
+    index = UnitIndex(province=cluster.province)
+    for code, row in state.units.items():
+        index.add(
+            code,
+            row["name"],
+            row["short_name"],
+            row["aliases"].split("\n") if row["aliases"] else [],
+        )
+    return index
+
+
+def _parse(
+    workbooks: list[Workbook],
+    options: ImportOptions,
+    index: UnitIndex,
+    report: ImportReport,
+    batch: ParsedBatch,
+    progress: ImportProgress,
+) -> tuple[list[PlannedSheet], dict[int, SheetSummary]]:
+    """Plan the sheets and parse each into the batch (member sheets are parsed while planning)."""
+    parse_options = ParseOptions(
+        year=options.year,
+        period="H1" if options.half else None,
+        unit=options.unit,
+        layer=options.layer,
+        kind=options.kind,
+    )
+    planned = plan_sheets(workbooks, options, index, report, batch, parse_options)
+    planned.sort(key=lambda p: KIND_ORDER.index(p.layout.kind))
+    summaries: dict[int, SheetSummary] = {}
+    for item in planned:
+        if item.layout.kind != "members":
+            progress.stage(f"Đang đọc {item.ref.file} › {item.ref.sheet}", item.sheet.height)
+            parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref, progress.advance)
+        batch.sheets.append(item.ref)
+        summaries[id(item.ref)] = SheetSummary(
+            item.ref.file, item.ref.sheet, item.layout.kind, item.layout.spec.label, item.ref.rows
+        )
+        if item.layout.ignored:
+            report.notes.append(
+                f"{item.ref.file} › {item.ref.sheet}: bỏ qua các cột không dùng: "
+                + ", ".join(f"“{h}”" for h in item.layout.ignored)
+                + "."
+            )
+    report.sheets = list(summaries.values())
+    for item in planned:
+        ref = item.ref
+        summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
+        if ref.skipped_totals:
+            report.notes.append(
+                f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
+            )
+    return planned, summaries
+
+
+def _check(
+    conn: Connection,
+    checker: Checker,
+    planned: list[PlannedSheet],
+    summaries: dict[int, SheetSummary],
+    options: ImportOptions,
+) -> _Checked:
+    """Every check, in the order records depend on each other; errors land in the batch."""
+    checker.check_members()
+    checker.check_criteria()
+    rules = checker.check_rules()
+    leadership = checker.check_leadership()
+    scores = checker.check_scores()
+    votes = checker.check_votes()
+    commendations = checker.check_commendations()
+    checker.check_scale(rules)
+    files = ", ".join(sorted({r.file for r in checker.batch.sheets}))
+    locked, refused = refuse_finalised_years(
+        conn, checker.state, checker.years, options.force, files
+    )
+    checker.batch.errors.extend(refused)
+    return _Checked(rules, leadership, scores, votes, commendations, locked)
+
+
+def _write(
+    conn: Connection,
+    cluster: ClusterInfo,
+    state: ImportState,
+    checker: Checker,
+    checked: _Checked,
+    summaries: dict[int, SheetSummary],
+    options: ImportOptions,
+    progress: ImportProgress,
+) -> None:
+    counter = Counter(summaries)
+    batch = checker.batch
+    writes.write_units(conn, checker.unit_rows, state)
+    ids = unit_ids(conn)
+    writes.write_members(conn, cluster.id, batch.members, state, ids, counter)
+    writes.write_rules(conn, cluster.id, checked.rules, state, counter)
+    writes.write_criteria(conn, cluster.id, checker.new_tables, batch.criteria, state, counter)
+    writes.write_leadership(conn, cluster.id, checked.leadership, state, ids, counter)
+    if checked.scores:
+        crit_ids = criterion_ids(conn, cluster.id, {s.year for s in checked.scores})
+        writes.write_scores(conn, cluster.id, checked.scores, ids, crit_ids, counter, progress)
+    writes.write_votes(conn, cluster.id, checked.votes, state, ids, counter)
+    writes.write_commendations(conn, cluster.id, checked.commendations, ids, counter)
+    files = ", ".join(sorted({s.file for s in summaries.values()}))
+    forced = bool(options.force and checked.locked)
+    if forced:
+        record_forced_years(conn, cluster.id, checked.locked, files)
+    now = datetime.now(UTC)
+    writes.record_imports(
+        conn,
+        [
+            {
+                "cluster_id": cluster.id,
+                "file_name": ref.file,
+                "sha256": ref.sha256,
+                "sheet": ref.sheet,
+                "kind": ref.kind,
+                "rows_new": summaries[id(ref)].new,
+                "rows_updated": summaries[id(ref)].updated,
+                "rows_unchanged": summaries[id(ref)].unchanged,
+                "forced": forced,
+                "at": now,
+            }
+            for ref in batch.sheets
+        ],
+    )
 
 
 def _in_sheet_order(errors: list[RowError], workbooks: list[Workbook]) -> list[RowError]:
@@ -252,83 +279,3 @@ def _in_sheet_order(errors: list[RowError], workbooks: list[Workbook]) -> list[R
             e.row if e.row is not None else -1,
         ),
     )
-
-
-def _stream_scores(
-    parsers: list[SheetParser],
-    checker: Checker,
-    state: ImportState,
-    cluster: ClusterInfo,
-    progress: ImportProgress,
-) -> dict[int, FastSheet]:
-    """Long score sheets in one pass each (fast_scores); rows the pass does not vouch for land
-    in the batch for check_scores. Keyed by id(SheetRef)."""
-
-    resolver = Resolver(
-        checker.index.lookup,
-        checker.members,
-        checker.criterion,
-        state.unit_ids,
-        checker.stored_criterion_id,
-    )
-    result: dict[int, FastSheet] = {}
-    batch = checker.batch
-    for parser in parsers:
-        ref = parser.ref
-        progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
-        marks = len(batch.scores), len(batch.errors), ref.rows, ref.skipped_totals
-        try:
-            fast = stream_long_sheet(parser, resolver, cluster.id, progress.advance)
-        except SheetFallback:
-            del batch.scores[marks[0] :], batch.errors[marks[1] :]
-            ref.rows, ref.skipped_totals = marks[2], marks[3]
-            progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
-            parser.run(progress.advance)
-            continue
-        checker.years.update(map(itemgetter(1), fast.rows))  # years that got a score
-        if fast.rows:
-            result[id(ref)] = fast
-    return result
-
-
-def _has_duplicates(
-    fast_sheets: dict[int, FastSheet], scores: list[tuple], checker: Checker
-) -> bool:
-    """Whether the rows of the fast path repeat a natural key, among themselves or with the
-    rows checked the general way; only asked when the import fails anyway."""
-    seen: set[tuple] = set()
-    for fast in fast_sheets.values():
-        for row in fast.rows:
-            key = row[1:7]
-            if key in seen:
-                return True
-            seen.add(key)
-    unit_ids = checker.state.unit_ids
-    for year, period, unit, code, layer, scorer, *_ in scores:
-        crit_id = checker.stored_criterion_id(year, code)
-        crit = code if crit_id is None else crit_id
-        key = (year, period, unit_ids.get(unit, unit), crit, layer, scorer)
-        if key in seen:
-            return True
-    return False
-
-
-def _check_scale(
-    checker: Checker, state: ImportState, rules: list[dict[str, Any]], report: ImportReport
-) -> None:
-    from ..scoring.rules import build_rules
-
-    overrides = [(k, y, r["value"], r.get("source", "")) for (k, y), r in state.rules.items()]
-    overrides += [(r["key"], r["from_year"], r["value"], "") for r in rules]
-    for year, table in checker.new_tables.items():
-        effective, _ = build_rules(overrides, year)
-        total = sum(
-            (c.max_points or Decimal(0) for c in table if not c.is_group and c.kind == "base"),
-            Decimal(0),
-        )
-        if total != Decimal(effective.scale):
-            report.warnings.append(
-                f"Bảng tiêu chí năm {year}: tổng điểm tối đa các tiêu chí chuẩn là "
-                f"{format_number(total)}, khác thang điểm "
-                f"{format_number(Decimal(effective.scale))}."
-            )

@@ -33,7 +33,6 @@ class ImportOptions:
     layer: str | None = None
     dry_run: bool = False
     force: bool = False
-    fast: bool = True  # long score sheets through fast_scores (False: the general path only)
 
 
 @dataclass

@@ -34,9 +34,25 @@ def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith((".html.j2", ".html", ".htm"))
 
 
-def _md_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: no pipes or line breaks."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+# Markdown punctuation that could make data into markup, a link, an image, raw HTML or a
+# table cell boundary; each is written with a backslash (CommonMark shows it literally).
+_MD_INLINE = re.compile(r"([\\`*_\[\]()!|~<>&])")
+_MD_LINE_START = re.compile(r"^(?:([#+=-])|(\d+)\.)")
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)\.|@")
+
+
+def md_escape(value: object) -> str:
+    """Data as literal Markdown text: `<script>`, `[x](javascript:…)`, `![i](http://…)`,
+    `**bold**` and `a | b` print as typed, and no bare address becomes a link. Every data
+    expression of the Markdown templates goes through this (the `md` filter)."""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())  # no line breaks: data never opens a new block
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    return _MD_LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\.", text
+    )
 
 
 def make_environment(template_dir: Path | None = None) -> Environment:
@@ -60,7 +76,8 @@ def make_environment(template_dir: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md_cell"] = _md_cell
+    env.filters["md"] = md_escape
+    env.filters["md_cell"] = md_escape  # the old name, for clerks' own templates
     return env
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ThiduaError, UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -99,15 +99,7 @@ def make_report(
 
 
 def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except PermissionError:
-        raise ThiduaError(
-            f"Không ghi được tệp {path}: không có quyền ghi hoặc tệp đang mở.",
-            "Đóng tệp trong Word hoặc trình duyệt rồi chạy lại, hoặc chọn tên khác bằng --out.",
-        ) from None
-    except OSError as problem:
-        raise ThiduaError(
-            f"Không ghi được tệp {path}: {problem.strerror}.", "Chọn chỗ ghi khác bằng --out."
-        ) from None
+    """Whole or not at all: a failed write never truncates the previous report."""
+    from ..files import write_atomic
+
+    write_atomic(path, data)

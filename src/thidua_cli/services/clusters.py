@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..text import clean
+from ..text import clean, is_safe_code
 
 
 @dataclass
@@ -20,7 +20,7 @@ def init_database(
 ) -> InitResult:
     from sqlalchemy import select
 
-    from ..store.db import database_url, get_engine
+    from ..store.db import database_url, display_url, get_engine
     from ..store.tables import table_of
 
     if bool(code) != bool(name):
@@ -28,8 +28,11 @@ def init_database(
             "Cần cả --code và --name để tạo cụm.",
             'Ví dụ: thidua init --code C7 --name "Cụm thi đua số 7".',
         )
-    if code and (" " in code.strip() or len(code.strip()) > 20):
-        raise UsageError(f"Mã cụm “{code}” không hợp lệ.", "Dùng mã ngắn viết liền, ví dụ C7.")
+    if code and (len(code.strip()) > 20 or not is_safe_code(code.strip())):
+        raise UsageError(
+            f"Mã cụm “{clean(code)}” không hợp lệ: chỉ được gồm chữ cái, chữ số và các dấu . _ -",
+            "Dùng mã ngắn viết liền, ví dụ C7.",
+        )
     engine = get_engine(db, create=True)
     created = False
     with engine.begin() as conn:
@@ -52,4 +55,4 @@ def init_database(
                     .values(**{k: v for k, v in values.items() if v})
                 )
     engine.dispose()
-    return InitResult(database_url(db), code, created)
+    return InitResult(display_url(database_url(db)), code, created)

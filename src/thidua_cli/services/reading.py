@@ -17,29 +17,55 @@ from ..sheets.reader import Workbook, open_workbook
 if TYPE_CHECKING:
     from .progress import ImportProgress
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders give every workbook inside them, sorted, lock files left out."""
+def expand_paths(paths: Iterable[Path], skipped: list[str] | None = None) -> list[Path]:
+    """Files as given; folders give every workbook inside them, sorted. What a folder holds
+    besides workbooks (other files, Excel lock files `~$…`) is named in `skipped`, with why."""
     result: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            result.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith(("~$", "."))
-            )
-        else:
+    roots = list(paths)
+    for path in roots:
+        if not _is_dir(path):
             result.append(path)
+            continue
+        for item in sorted(path.rglob("*")):
+            if item.name.startswith(".") or _is_dir(item):
+                continue  # hidden files (.DS_Store) are no one's form
+            reason = _skip_reason(item)
+            if reason is None:
+                result.append(item)
+            elif skipped is not None:
+                skipped.append(f"{display_name(item, roots)}: {reason}, bỏ qua.")
     return result
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; a path the system cannot even look up (too long, a loop of
+    links) is not, and reading it then says why."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _skip_reason(path: Path) -> str | None:
+    try:
+        regular = path.is_file()
+    except OSError:
+        regular = False
+    if not regular:
+        return "không phải tệp thường (lối tắt hỏng, đường ống, thiết bị), không đọc được"
+    if path.name.startswith("~$"):
+        return "tệp khóa tạm của Excel (có khi tệp đang mở), không phải bảng tính"
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return "không phải bảng tính (.xlsx, .xlsm, .xls, .ods, .csv)"
+    return None
 
 
 def display_name(path: Path, roots: list[Path]) -> str:
     for root in roots:
-        if root.is_dir():
+        if _is_dir(root):
             try:
                 return str(path.relative_to(root.parent))
             except ValueError:
@@ -53,10 +79,16 @@ class Reading:
 
     def __init__(self, paths: list[Path]):
         self.paths = paths
-        self.files = expand_paths(paths)
+        # files of a folder that are not imported, with why: the clerk must not think a unit
+        # never sent its form when its file was left out
+        self.skipped: list[str] = []
+        self.files = expand_paths(paths, self.skipped)
+        self._from_folder = {p for p in self.files if p not in paths}
         if not self.files:
             raise ThiduaError(
-                "Không có tệp nào để nhập.", "Chỉ ra tệp .xlsx hoặc thư mục chứa tệp .xlsx."
+                "Không có tệp nào để nhập."
+                + (" " + " ".join(self.skipped) if self.skipped else ""),
+                "Chỉ ra tệp .xlsx, .xls, .ods, .csv hoặc thư mục chứa các tệp đó.",
             )
         self._opened: list[Workbook | RowError] = []
         self._idle = threading.Event()  # set once the caller waits: the XML scans may start
@@ -83,14 +115,24 @@ class Reading:
                 self._done.notify_all()
 
     def opened(self, progress: ImportProgress) -> list[Workbook | RowError]:
-        """Every file, in order, once read; the progress names the file being read."""
+        """Every file, in order, once read; the progress names the file being read. A file of
+        a folder that cannot be read is skipped and named in `skipped` (a file named on the
+        command line that cannot be read is an error)."""
         self._idle.set()
         for index, path in enumerate(self.files):
             with self._done:
                 if len(self._opened) <= index:
                     progress.stage(f"Đang mở {display_name(path, self.paths)}", None)
                 self._done.wait_for(lambda index=index: len(self._opened) > index)  # type: ignore[misc]
-        return list(self._opened)
+        result: list[Workbook | RowError] = []
+        for path, opened in zip(self.files, self._opened, strict=True):
+            if isinstance(opened, RowError) and path in self._from_folder:
+                note = f"{opened.file}: không đọc được ({opened.message.rstrip('.')}), bỏ qua."
+                if note not in self.skipped:
+                    self.skipped.append(note)
+            else:
+                result.append(opened)
+        return result
 
 
 # Options of the command line that take a value: the words after them are not files. A word
@@ -98,6 +140,13 @@ class Reading:
 _GLOBAL_VALUES = {"--db", "--cluster"}
 _IMPORT_VALUES = {"--kind", "--year", "--half", "--unit", "--layer", "--errors"}
 _early: Reading | None = None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def start_early(argv: list[str]) -> None:
@@ -119,7 +168,7 @@ def start_early(argv: list[str]) -> None:
             return
         if word in _IMPORT_VALUES:
             next(words, None)
-        elif not word.startswith("-") and Path(word).exists():
+        elif not word.startswith("-") and _exists(Path(word)):
             paths.append(Path(word))
     if paths:
         try:

@@ -15,6 +15,7 @@ from ..text import (
     clean,
     column_letter,
     fold,
+    is_safe_code,
     parse_date,
     parse_decimal,
     parse_int,
@@ -283,6 +284,8 @@ _BAD = object()
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if value.__class__ is bool:
+        return "TRUE" if value else "FALSE"  # as Excel shows it
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean(value)
@@ -544,8 +547,7 @@ def check_title_conflicts(
 
 
 class SheetParser:
-    """Parses one sheet row by row: what `parse_sheet` runs, and what a faster loop falls back to
-    for the rows it does not handle itself."""
+    """Parses one sheet row by row (what `parse_sheet` runs)."""
 
     def __init__(
         self, sheet: Sheet, layout: Layout, options: ParseOptions, batch: ParsedBatch, ref: SheetRef
@@ -578,11 +580,15 @@ class SheetParser:
             return
         last = self.layout.last_header_row
         skip = self.layout.skip_rows
+        done = 0  # data rows read
         for row, values in self.sheet.rows():
             if row > last and row not in skip:
                 self.row(row, values)
-            if tick is not None and not row % TICK:
-                tick(TICK)
+                done += 1
+                if tick is not None and not done % TICK:
+                    tick(TICK)
+        if tick is not None and done % TICK:
+            tick(done % TICK)
 
 
 TICK = 8192  # rows between two progress updates
@@ -613,8 +619,17 @@ def _members(
             row,
             reader.letter("unit_code"),
             code,
-            "Mã đơn vị không được có dấu cách.",
-            "Dùng mã ngắn viết liền, ví dụ TD, HND.",
+            "Mã đơn vị không được có dấu cách." if " " in code else "Mã đơn vị quá dài.",
+            "Dùng mã ngắn viết liền (tối đa 20 ký tự), ví dụ TD, HND.",
+        )
+        return
+    if not is_safe_code(code):
+        reader.error(
+            row,
+            reader.letter("unit_code"),
+            code,
+            "Mã đơn vị chỉ được gồm chữ cái, chữ số và các dấu . _ -",
+            "Dùng mã ngắn viết liền, ví dụ TD, HND, LMHTX.",
         )
         return
     aliases_text = reader.text(row, values, "aliases") or ""
@@ -715,7 +730,7 @@ def _points(
 def score_points(value: object) -> tuple[int, bool] | None:
     """A score cell in hundredths, and whether written as a mark (x / có / không); None for
     no score. Raises ValueProblem for what is not a score."""
-    if isinstance(value, float):
+    if isinstance(value, float) and -1e12 < value < 1e12:  # NaN and infinity fail both
         scaled = value * 100
         whole = round(scaled)
         if abs(scaled - whole) < 1e-6:

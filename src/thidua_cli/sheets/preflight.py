@@ -181,6 +181,11 @@ def _os_problem(exc: OSError) -> FileRefused:
     )
 
 
+def thousands(number: int) -> str:
+    """1.234.567, as Vietnamese write it."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _mb(size: int) -> str:
     return f"{size / (1 << 20):.0f}".replace(".", ",")
 
@@ -208,9 +213,7 @@ def check_central_directory(path: Path, size: int) -> None:
     (entries,) = struct.unpack_from("<H", tail, at + 10)
     if entries > MAX_ZIP_MEMBERS and entries != 0xFFFF:
         raise FileRefused(
-            f"Tệp nén có quá nhiều thành phần ({entries:,}), không giống một bảng tính.".replace(
-                ",", "."
-            ),
+            f"Tệp nén có quá nhiều thành phần ({thousands(entries)}), không giống một bảng tính.",
             _BOMB_HINT,
         )
 

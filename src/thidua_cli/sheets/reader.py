@@ -1,10 +1,11 @@
-"""Open workbooks (.xlsx/.xlsm via python-calamine, .csv via the stdlib) into sheets that yield
-rows lazily, with what calamine hides recovered from the sheet XML: error cells (#N/A) and
-formulas that were never calculated."""
+"""Open workbooks (.xlsx/.xlsm, .xls and .ods via python-calamine, .csv via the stdlib) into
+sheets that yield rows lazily, with what calamine hides recovered from the sheet XML: error
+cells (#N/A) and formulas that were never calculated."""
 
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 import threading
@@ -16,10 +17,18 @@ from typing import Any
 
 from ..errors import RowError
 from . import preflight
+from .odsbounds import check_ods
 from .preflight import FileRefused
 from .sheetxml import FORMULA_NO_VALUE, check_sheet, find_special_cells
+from .xlsbounds import check_xls
 
-__all__ = ["FORMULA_NO_VALUE", "Sheet", "Workbook", "file_problem", "open_workbook"]
+__all__ = ["ERROR_TEXTS", "FORMULA_NO_VALUE", "Sheet", "Workbook", "file_problem", "open_workbook"]
+
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# What Excel writes in place of a value that could not be computed, also as text in a CSV.
+ERROR_TEXTS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+)
 
 
 @dataclass
@@ -37,6 +46,8 @@ class Sheet:
     _row_offset: int = 0
     _col_offset: int = 0
     _csv_rows: list[list[object]] | None = None
+    # .xls / .ods: a cell holding an error's text (`#N/A`) is that error; marked as rows are read
+    _error_texts: bool = False
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         before, rows = self.row_source()
@@ -60,7 +71,19 @@ class Sheet:
             # python-calamine yields an empty row for each unused row above the used range
             # (but does not pad the columns); those rows count, so start from row 1
             before = 0
-        return before, itertools.chain([first], rows)
+        chained = itertools.chain([first], rows)
+        if self._error_texts:
+            return before, self._marking_errors(before, chained)
+        return before, chained
+
+    def _marking_errors(self, before: int, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+        offset = self._col_offset
+        for number, values in enumerate(rows, before + 1):
+            for col, value in enumerate(values):
+                if value.__class__ is str and value[:1] == "#" and value.strip() in ERROR_TEXTS:
+                    self.special[(number, col + offset)] = value.strip()
+                    values[col] = ""
+            yield values
 
     @property
     def height(self) -> int:
@@ -112,32 +135,41 @@ def open_workbook(
     if head.startswith(preflight.OLE_MAGIC):
         if preflight.is_encrypted_ole(head, path):
             return _refused(display, FileRefused(*preflight.PASSWORD))
-        return file_problem(
-            display,
-            "Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.",
-            "Mở bằng Excel và lưu lại dưới dạng .xlsx (Sổ làm việc Excel).",
-        )
+        try:
+            check_xls(path)
+        except FileRefused as refused:
+            return _refused(display, refused)
+        return _open_plain(path, display, sha)  # Excel 97-2003 (.xls)
     if head.startswith(preflight.EMPTY_ZIP_MAGIC):
         return _refused(display, FileRefused(*preflight.DAMAGED))
     if not head.startswith(preflight.ZIP_MAGIC):
         return file_problem(
             display,
-            "Không phải tệp Excel (.xlsx).",
-            "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
+            "Không phải tệp bảng tính (.xlsx, .xls, .ods, .csv).",
+            "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
         archive = preflight.open_zip(path, facts.size)
     except FileRefused as refused:
         return _refused(display, refused)
-    try:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        is_ods = "content.xml" in names and _zip_mimetype(archive) == _ODS_MIMETYPE
+        try:
+            if is_ods:
+                check_ods(archive)
+        except FileRefused as refused:
+            return _refused(display, refused)
+        finally:
             archive.close()
-            return file_problem(
-                display,
-                "Tệp nén này không phải sổ làm việc Excel.",
-                "Chỉ nhập tệp .xlsx, .xlsm hoặc .csv.",
-            )
+        if is_ods:
+            return _open_plain(path, display, sha)
+        return file_problem(
+            display,
+            "Tệp nén này không phải sổ làm việc Excel hay bảng tính OpenDocument (.ods).",
+            "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
+        )
+    try:
         sheet_paths = _checked_parts(archive, names)
     except FileRefused as refused:
         archive.close()
@@ -184,18 +216,53 @@ def open_workbook(
             if sheet.name in found:
                 sheet.special, sheet.bool_rows = found[sheet.name]
     except Exception as exc:  # calamine raises its own error types for damaged parts
-        if exc.__class__.__name__ == "PasswordError":
-            return _refused(display, FileRefused(*preflight.PASSWORD))
-        return file_problem(
-            display,
-            "Tệp bị hỏng, không đọc được.",
-            "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
-        )
+        return _damaged(display, exc, "Mở tệp bằng Excel, kiểm tra rồi lưu lại.")
     finally:
         if scan is not None:
             gate.set()
             scan.join()  # the scan reads the archive: let it finish before closing
         archive.close()
+    return Workbook(path, display, sha, sheets)
+
+
+def _zip_mimetype(archive: zipfile.ZipFile) -> bytes:
+    try:
+        with archive.open("mimetype") as handle:
+            return handle.read(100).strip()
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return b""
+
+
+def _open_plain(path: Path, display: str, sha: str) -> Workbook | RowError:
+    """An .xls or .ods workbook, read by calamine alone (there is no sheet XML to scan). A cell
+    holding an error's text (`#N/A`, as a CSV does) is taken as that error cell."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if not str(meta.typ).endswith("WorkSheet"):
+                continue
+            source = book.get_sheet_by_name(meta.name)
+            try:
+                merged = list(source.merged_cell_ranges or [])
+            except Exception:  # not every format keeps merged ranges
+                merged = []
+            sheets.append(
+                Sheet(
+                    file=display,
+                    name=meta.name,
+                    hidden=not str(meta.visible).endswith("Visible"),
+                    merged=merged,
+                    _error_texts=True,
+                    _source=source,
+                    _row_offset=source.start[0] if source.height else 0,
+                    _col_offset=source.start[1] if source.height else 0,
+                )
+            )
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        return _damaged(display, exc, "Mở tệp bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại.")
     return Workbook(path, display, sha, sheets)
 
 
@@ -227,14 +294,15 @@ class _Background:
 
 def _refused(display: str, refused: FileRefused) -> RowError:
     return RowError(
-        display,
-        refused.sheet,
-        refused.row,
-        refused.column,
-        "",
-        refused.message,
-        refused.hint,
+        display, refused.sheet, refused.row, refused.column, "", refused.message, refused.hint
     )
+
+
+def _damaged(display: str, exc: Exception, hint: str) -> RowError:
+    """What calamine raised, said without its class name (a password is named as such)."""
+    if exc.__class__.__name__ == "PasswordError":
+        return _refused(display, FileRefused(*preflight.PASSWORD))
+    return file_problem(display, "Tệp bị hỏng, không đọc được.", hint)
 
 
 def _checked_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
@@ -271,15 +339,25 @@ def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    # the whole text, not its lines: a quoted cell may hold a newline
     try:
-        rows = [list(r) for r in csv.reader(text.splitlines(), dialect)]
+        rows: list[list[object]] = [
+            list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)
+        ]
     except csv.Error:  # a field past the csv module's limit (128 KB), or a stray NUL
         return file_problem(
             display,
-            "Tệp CSV có một ô dài bất thường hoặc chứa ký tự không hợp lệ.",
-            "Mở tệp bằng Excel, kiểm tra ô quá dài rồi lưu lại dạng CSV UTF-8.",
+            "Tệp CSV sai định dạng: có một ô dài bất thường hoặc ký tự không hợp lệ.",
+            "Mở tệp bằng Excel rồi lưu lại dạng CSV (UTF-8).",
         )
-    sheet = Sheet(file=display, name=path.stem, hidden=False, _csv_rows=rows)  # type: ignore[arg-type]
+    special: dict[tuple[int, int], str] = {}
+    for number, values in enumerate(rows, 1):
+        for col, value in enumerate(values):
+            if isinstance(value, str) and value.strip().upper() in ERROR_TEXTS:
+                # Excel writes an error cell as its text: treated like the error cell itself
+                special[(number, col)] = value.strip().upper()
+                values[col] = ""
+    sheet = Sheet(file=display, name=path.stem, hidden=False, special=special, _csv_rows=rows)
     return Workbook(path, display, sha, [sheet])
 
 

@@ -25,6 +25,7 @@ from .preflight import (
     FileRefused,
     TextRuns,
     long_text_message,
+    thousands,
 )
 
 FORMULA_NO_VALUE = "=?"
@@ -285,8 +286,8 @@ class _Bounds:
         cols = self.hi_col - self.lo_col + 1
         far = f"{col_letters(self.hi_col)}{self.hi_row}"
         raise FileRefused(
-            f"Vùng dữ liệu của sheet quá lớn: có giá trị đến ô {far} ({rows:,} dòng × {cols:,} "
-            f"cột, quá {MAX_CELLS:,} ô).".replace(",", "."),
+            f"Vùng dữ liệu của sheet quá lớn: có giá trị đến ô {far} ({thousands(rows)} dòng × "
+            f"{thousands(cols)} cột, quá {thousands(MAX_CELLS)} ô).",
             "Trong Excel, bấm Ctrl+End để đến ô xa nhất, xóa các dòng và cột thừa ở ngoài bảng "
             "rồi lưu lại.",
             self.sheet,

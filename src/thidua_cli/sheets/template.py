@@ -419,6 +419,8 @@ def write_template(path: pathlib.Path) -> None:
     """Write the blank input workbook to `path` (overwriting it)."""
     from openpyxl import Workbook
 
+    from ..files import save_workbook
+
     workbook = Workbook()
     guide = workbook.active
     guide.title = "Hướng dẫn"
@@ -426,7 +428,7 @@ def write_template(path: pathlib.Path) -> None:
     for spec in SHEETS:
         _write_data_sheet(workbook.create_sheet(spec.name), spec)
     workbook.active = 0
-    workbook.save(path)
+    save_workbook(workbook, path)
 
 
 def _write_data_sheet(sheet: Worksheet, spec: SheetSpec) -> None:

@@ -23,6 +23,13 @@ def database_url(db: str | None) -> str:
     return f"sqlite:///{Path(target).expanduser()}"
 
 
+def display_url(url: str) -> str:
+    """The URL as it may be printed: never with its password."""
+    from ..faults import hide_password
+
+    return hide_password(url)
+
+
 def sqlite_path(url: str) -> Path | None:
     if url.startswith("sqlite:///"):
         return Path(url.removeprefix("sqlite:///"))
@@ -31,8 +38,6 @@ def sqlite_path(url: str) -> Path | None:
 
 def get_engine(db: str | None, *, create: bool = False) -> Engine:
     """Open the database. Without `create`, a missing SQLite file is a clear error."""
-    from sqlalchemy import create_engine, event
-
     url = database_url(db)
     path = sqlite_path(url)
     if path is not None and not create and not path.exists():
@@ -43,7 +48,29 @@ def get_engine(db: str | None, *, create: bool = False) -> Engine:
         )
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    try:
+        return _open(url, create=create)
+    except ThiduaError:
+        raise
+    except Exception as exc:  # a missing driver, a locked or read-only file, a server away
+        from ..faults import explain
+
+        problem = explain(exc, db)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def _open(url: str, *, create: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    from ..faults import LOCK_WAIT_SECONDS
+
+    connect_args: dict[str, object] = {}
+    if url.startswith("sqlite"):
+        # wait this long for another program's write lock, then say so (faults.py)
+        connect_args["timeout"] = LOCK_WAIT_SECONDS
+    engine = create_engine(url, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -77,13 +104,7 @@ def check_schema(engine: Engine) -> None:
 
     from .version import SCHEMA_VERSION
 
-    try:
-        has_meta = inspect(engine).has_table("meta")
-    except Exception as exc:  # a file that is not a database
-        raise ThiduaError(
-            f"Không mở được cơ sở dữ liệu: {exc.__class__.__name__}.",
-            "Kiểm tra đường dẫn --db có đúng là tệp CSDL của thidua không.",
-        ) from exc
+    has_meta = inspect(engine).has_table("meta")
     if not has_meta:
         raise ThiduaError(
             "Cơ sở dữ liệu chưa được khởi tạo cho thidua.",

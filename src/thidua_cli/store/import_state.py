@@ -4,12 +4,16 @@ that nothing can change between the check and the write (SPEC §3.4)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ThiduaError
+
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
 
 @dataclass
@@ -89,3 +93,54 @@ def criterion_ids(conn: Connection, cluster_id: int, years: set[int]) -> dict[tu
         )
     )
     return {(r.year, r.code): r.id for r in rows}
+
+
+BUSY_TIMEOUT_S = 30  # how long an import waits for another writer before it gives up
+_PG_LOCK_SPACE = 0x7464  # "td": the advisory lock space of thidua's imports
+
+
+@contextlib.contextmanager
+def import_transaction(engine: Engine, cluster_id: int) -> Iterator[Connection]:
+    """A connection in the one transaction an import reads its state in, checks in and writes
+    in: a write transaction from its first statement, so that no other import or finalisation
+    can slip between the check and the write. On SQLite `BEGIN IMMEDIATE` (a second writer
+    waits up to BUSY_TIMEOUT_S), on PostgreSQL a transaction-level advisory lock per cluster.
+    A dry run takes it too: it writes to count new / updated / unchanged, then rolls back.
+    It commits when the block ends, unless the caller rolled it back (`conn.rollback()`: errors
+    found, or a dry run); an exception rolls it back. Foreign key lookups are off inside it
+    (every id an import writes was read or written in the same transaction)."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:space, :cluster)"),
+                        {"space": _PG_LOCK_SPACE, "cluster": cluster_id},
+                    )
+                yield conn
+            return
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        raw.execute("PRAGMA foreign_keys=OFF")  # cannot change inside a transaction
+        try:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                raise ThiduaError(
+                    f"Cơ sở dữ liệu đang được một chương trình khác ghi; đã chờ {BUSY_TIMEOUT_S} "
+                    "giây mà chưa xong.",
+                    "Chờ lệnh đang chạy (một lần nhập khác, chốt năm…) kết thúc rồi nhập lại. "
+                    "Chưa có gì được ghi.",
+                ) from exc
+            with conn.begin():  # SQLAlchemy's side of the transaction the driver now has open
+                yield conn
+        finally:
+            if raw.in_transaction:
+                raw.rollback()
+            raw.execute("PRAGMA foreign_keys=ON")

@@ -5,10 +5,8 @@ sheet it came from (`counter.add(ref, outcome)`)."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .import_state import ImportState
@@ -16,11 +14,8 @@ from .tables import table_of
 from .writes import diff, upsert
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import Connection
-
-
-class DuplicateScore(Exception):
-    """Rows of the fast path repeat a score's natural key: only the general check says where."""
 
 
 class RowCounter(Protocol):
@@ -35,18 +30,36 @@ class ScoreProgress(Protocol):
     def advance(self, count: int) -> None: ...
 
 
+def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany for all rows (they share their keys)."""
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def _update_many(
+    conn: Connection, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """One executemany: each row sets its other columns where every `key` column equals the
+    row's `k_<column>` value."""
+    if rows:
+        from sqlalchemy import bindparam
+
+        statement = table.update().where(*(table.c[c] == bindparam(f"k_{c}") for c in key))
+        conn.execute(statement, rows)
+
+
 def write_units(conn: Connection, unit_rows: dict[str, dict[str, Any]], state: ImportState) -> None:
     """Units new or changed by the members sheets (they are counted with the members)."""
-    from sqlalchemy import update
-
     table = table_of(conn, "unit")
+    inserts, updates = [], []
     for code, row in unit_rows.items():
-        old = state.units.get(code)
-        outcome = diff(old, row)
+        outcome = diff(state.units.get(code), row)
         if outcome == "new":
-            conn.execute(table.insert().values(**row))
+            inserts.append(row)
         elif outcome == "updated":
-            conn.execute(update(table).where(table.c.code == code).values(**row))
+            updates.append({**row, "k_code": code})
+    _insert_many(conn, table, inserts)
+    _update_many(conn, table, ("code",), updates)
 
 
 def write_members(
@@ -57,35 +70,34 @@ def write_members(
     unit_ids: dict[str, int],
     counter: RowCounter,
 ) -> None:
-    from sqlalchemy import and_, update
-
     table = table_of(conn, "membership")
+    inserts, updates = [], []
     for rec in members:
         old_year = state.members.get(rec.year, {})
-        new = {"rotation_order": rec.rotation_order}
-        unit_row = _unit_changed(state, rec)
         if rec.code not in old_year:
-            conn.execute(
-                table.insert().values(
-                    cluster_id=cluster_id, year=rec.year, unit_id=unit_ids[rec.code], **new
-                )
+            inserts.append(
+                {
+                    "cluster_id": cluster_id,
+                    "year": rec.year,
+                    "unit_id": unit_ids[rec.code],
+                    "rotation_order": rec.rotation_order,
+                }
             )
             counter.add(rec.ref, "new")
-        elif old_year[rec.code] != rec.rotation_order or unit_row:
-            conn.execute(
-                update(table)
-                .where(
-                    and_(
-                        table.c.cluster_id == cluster_id,
-                        table.c.year == rec.year,
-                        table.c.unit_id == unit_ids[rec.code],
-                    )
-                )
-                .values(**new)
+        elif old_year[rec.code] != rec.rotation_order or _unit_changed(state, rec):
+            updates.append(
+                {
+                    "rotation_order": rec.rotation_order,
+                    "k_cluster_id": cluster_id,
+                    "k_year": rec.year,
+                    "k_unit_id": unit_ids[rec.code],
+                }
             )
             counter.add(rec.ref, "updated")
         else:
             counter.add(rec.ref, "unchanged")
+    _insert_many(conn, table, inserts)
+    _update_many(conn, table, ("cluster_id", "year", "unit_id"), updates)
 
 
 def _unit_changed(state: ImportState, rec: Any) -> bool:
@@ -125,12 +137,11 @@ def write_criteria(
 ) -> None:
     """Each year's new scoring table (shaped criteria); `records` are the parsed rows, for the
     sheet each criterion is counted on."""
-    from sqlalchemy import update
-
     table = table_of(conn, "criterion")
     by_code = {}
     for rec in records:
         by_code.setdefault((rec.year, rec.code), rec)
+    inserts, updates = [], []
     for year, shaped in tables.items():
         for item in shaped:
             rec = by_code[(year, item.code)]
@@ -145,12 +156,12 @@ def write_criteria(
             old = state.criteria.get(year, {}).get(item.code)
             outcome = diff(old, new)
             if outcome == "new":
-                conn.execute(
-                    table.insert().values(cluster_id=cluster_id, year=year, code=item.code, **new)
-                )
+                inserts.append({"cluster_id": cluster_id, "year": year, "code": item.code, **new})
             elif outcome == "updated":
-                conn.execute(update(table).where(table.c.id == old["id"]).values(**new))  # type: ignore[index]
+                updates.append({**new, "k_id": old["id"]})  # type: ignore[index]
             counter.add(rec.ref, outcome)
+    _insert_many(conn, table, inserts)
+    _update_many(conn, table, ("id",), updates)
 
 
 def write_leadership(
@@ -181,88 +192,61 @@ def write_leadership(
 def write_scores(
     conn: Connection,
     cluster_id: int,
-    scores: list[tuple],
-    fast_sheets: dict[int, Any],
+    scores: list[Any],
     unit_ids: dict[str, int],
     crit_ids: dict[tuple[int, str], int],
     counter: RowCounter,
     progress: ScoreProgress,
 ) -> None:
-    """Scores go through the raw DBAPI cursor: one executemany per statement, no ORM objects.
-
-    Rows of the fast path that repeat a key make the primary key refuse the insert: the import
-    then starts again on the general path, which names both rows."""
-    if not scores and not fast_sheets:
+    """Checked score rows (CheckedScore: year, period, unit, criterion, layer, scorer, points,
+    note, ref) through the raw DBAPI cursor: new rows a hundred to a statement, changed ones
+    in one executemany, each row counted on its sheet."""
+    if not scores:
         return
     raw = conn.connection.dbapi_connection
     assert raw is not None
-    mark = _placeholder(conn.dialect.paramstyle)
+    style = conn.dialect.paramstyle
+    mark = _placeholder(style)
     cursor = raw.cursor()
     existing: dict[tuple, tuple[int, str]] = {}
-    periods = {(s[0], s[1]) for s in scores} | {p for f in fast_sheets.values() for p in f.years}
-    for year, period in sorted(periods):
+    for year, period in sorted({(s.year, s.period) for s in scores}):
         cursor.execute(
             "SELECT unit_id, criterion_id, layer, scorer, points_c, note FROM score "
             f"WHERE cluster_id = {mark(1)} AND year = {mark(2)} AND period = {mark(3)}",
-            _params(conn.dialect.paramstyle, (cluster_id, year, period)),
+            _params(style, (cluster_id, year, period)),
         )
         for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
-    # every row as it is inserted, by sheet: the general path's first, then the fast path's
-    by_sheet: dict[int, list[tuple]] = defaultdict(list)
-    cid = cluster_id
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    summaries = counter.summaries
     for year, period, unit, criterion, layer, scorer, points_c, note, ref in scores:
-        unit_id, crit_id = unit_ids[unit], crit_ids[(year, criterion)]
-        by_sheet[id(ref)].append(
-            (cid, year, period, unit_id, crit_id, layer, scorer, points_c, note)
+        row = (
+            cluster_id,
+            year,
+            period,
+            unit_ids[unit],
+            crit_ids[(year, criterion)],
+            layer,
+            scorer,
+            points_c,
+            note,
         )
-    for ref_id, fast in fast_sheets.items():
-        by_sheet[ref_id].extend(
-            [_with_ids(row, unit_ids, crit_ids) for row in fast.rows]
-            if fast.needs_ids
-            else fast.rows
-        )
-    inserts: list[list[tuple]] = []
-    updates = []
-    hit: set[tuple] = set()  # keys of stored rows already met: a second one is a duplicate
-    for ref_id, rows in by_sheet.items():
-        summary = counter.summaries[ref_id]
-        if not existing:
-            inserts.append(rows)
-            summary.new += len(rows)
-            continue
-        fresh = []
-        for row in rows:
-            key = row[1:7]
-            old = existing.get(key)
-            if old is None:
-                fresh.append(row)
-                summary.new += 1
-                continue
-            if key in hit:
-                # only fast rows can repeat a key here: the check saw the others
-                raise DuplicateScore
-            hit.add(key)
-            if old[0] != row[7] or old[1] != row[8]:
-                updates.append((row[7], row[8], *row[:7]))
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
-        inserts.append(fresh)
-    style = conn.dialect.paramstyle
-    dbapi = conn.dialect.dbapi
-    integrity_error = getattr(dbapi, "IntegrityError", Exception)
-    progress.stage("Đang ghi điểm vào cơ sở dữ liệu", sum(map(len, inserts)) + len(updates))
-    for rows in inserts:
-        for start in range(0, len(rows), WRITE_CHUNK):
-            chunk = rows[start : start + WRITE_CHUNK]
-            try:
-                _insert_scores(cursor, chunk, mark, style)
-            except integrity_error as exc:
-                if not fast_sheets:
-                    raise
-                raise DuplicateScore from exc
-            progress.advance(len(chunk))
+        summary = summaries[id(ref)]
+        old = existing.get(row[1:7]) if existing else None
+        if old is None:
+            inserts.append(row)
+            summary.new += 1
+        elif old[0] != points_c or old[1] != note:
+            updates.append((points_c, note, *row[:7]))
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(inserts) + len(updates))
+    for start in range(0, len(inserts), WRITE_CHUNK):
+        chunk = inserts[start : start + WRITE_CHUNK]
+        _insert_scores(cursor, chunk, mark, style)
+        progress.advance(len(chunk))
     if updates:
         cursor.executemany(
             f"UPDATE score SET points_c = {mark(1)}, note = {mark(2)} WHERE cluster_id = {mark(3)} "
@@ -272,19 +256,8 @@ def write_scores(
             if style not in ("qmark", "format")
             else updates,
         )
+        progress.advance(len(updates))
     cursor.close()
-
-
-def _with_ids(row: tuple, unit_ids: dict[str, int], crit_ids: dict[tuple[int, str], int]) -> tuple:
-    cid, year, period, unit, crit, *rest = row
-    return (
-        cid,
-        year,
-        period,
-        unit_ids[unit] if isinstance(unit, str) else unit,
-        crit_ids[(year, crit)] if isinstance(crit, str) else crit,
-        *rest,
-    )
 
 
 WRITE_CHUNK = 64000  # score rows between two moves of the progress bar
@@ -367,6 +340,20 @@ def write_votes(
         counter.add(row["ref"], upsert(conn, table, key, new, old))
 
 
+_COMMENDATION_FIELDS = (
+    "kind",
+    "position",
+    "is_leader",
+    "leader_inferred",
+    "gender",
+    "ethnicity",
+    "ethnic_minority",
+    "title",
+    "decision_no",
+    "decision_date",
+)
+
+
 def write_commendations(
     conn: Connection,
     cluster_id: int,
@@ -374,7 +361,7 @@ def write_commendations(
     unit_ids: dict[str, int],
     counter: RowCounter,
 ) -> None:
-    from sqlalchemy import select, update
+    from sqlalchemy import select
 
     table = table_of(conn, "commendation")
     if not rows:
@@ -386,59 +373,33 @@ def write_commendations(
             select(table).where(table.c.cluster_id == cluster_id, table.c.year.in_(years))
         )
     }
-    fields = (
-        "kind",
-        "position",
-        "is_leader",
-        "leader_inferred",
-        "gender",
-        "ethnicity",
-        "ethnic_minority",
-        "title",
-        "decision_no",
-        "decision_date",
-    )
+    inserts, updates = [], []
     for row in rows:
         unit_id = unit_ids[row["unit"]]
         key = (row["year"], row["period"], row["recipient"], row["award"], unit_id)
-        new = {f: row[f] for f in fields}
+        new = {f: row[f] for f in _COMMENDATION_FIELDS}
         old = existing.get(key)
         outcome = diff(old, new)
         if outcome == "new":
-            conn.execute(
-                table.insert().values(
-                    cluster_id=cluster_id,
-                    year=row["year"],
-                    period=row["period"],
-                    recipient=row["recipient"],
-                    award=row["award"],
-                    unit_id=unit_id,
+            inserts.append(
+                {
+                    "cluster_id": cluster_id,
+                    "year": row["year"],
+                    "period": row["period"],
+                    "recipient": row["recipient"],
+                    "award": row["award"],
+                    "unit_id": unit_id,
                     **new,
-                )
+                }
             )
         elif outcome == "updated":
-            conn.execute(update(table).where(table.c.id == old["id"]).values(**new))  # type: ignore[index]
+            updates.append({**new, "k_id": old["id"]})  # type: ignore[index]
         counter.add(row["ref"], outcome)
+    _insert_many(conn, table, inserts)
+    _update_many(conn, table, ("id",), updates)
 
 
 def record_imports(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """One import record per sheet read (file, sha256, sheet, kind, counts, time)."""
     if rows:
         conn.execute(table_of(conn, "import_record").insert(), rows)
-
-
-@contextlib.contextmanager
-def checked_references(conn: Connection) -> Iterator[None]:
-    """Write without SQLite's per-row foreign key lookups: every unit and criterion id an import
-    writes was read from, or written to, the same database in this transaction after the check,
-    so the lookups (a quarter of the cost of a score insert) would only repeat that check.
-    PRAGMA foreign_keys cannot change inside a transaction: it is set before and after."""
-    raw = conn.connection.dbapi_connection
-    sqlite = conn.dialect.name == "sqlite" and raw is not None
-    if sqlite:
-        raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
-    try:
-        yield
-    finally:
-        if sqlite:
-            raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]

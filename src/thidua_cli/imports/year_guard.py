@@ -1,0 +1,45 @@
+"""Finalised years (SPEC §4.4) as the import sees them. Both functions run inside the import's
+write transaction, with the connection open and the years the import writes: the check before
+anything is written, the record after. This is the one place an import asks about year locks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import RowError
+from ..store.import_state import ImportState
+from ..store.writes import record_audit
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def refuse_finalised_years(
+    conn: Connection,
+    state: ImportState,
+    years: set[int],
+    force: bool,
+    files: str,
+) -> tuple[list[int], list[RowError]]:
+    """The finalised years among `years`, and the error refusing them unless --force."""
+    locked = sorted(years & state.locked)
+    if not locked or force:
+        return locked, []
+    return locked, [
+        RowError(
+            files,
+            "",
+            None,
+            None,
+            "",
+            f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận "
+            "thêm dữ liệu.",
+            "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
+        )
+    ]
+
+
+def record_forced_years(conn: Connection, cluster_id: int, locked: list[int], files: str) -> None:
+    """After a forced write into finalised years: the audit trail says so."""
+    if locked:
+        record_audit(conn, cluster_id, locked, "forced_import", files)
