@@ -313,13 +313,14 @@ WIDE_COLUMN_LABELS = {
 # ---------------------------------------------------------------------------------------
 
 # (Năm, Nội dung, Mã đơn vị, Số phiếu đồng ý, Tổng số thành viên, Số có mặt).
-# Trưởng cụm / Phó cụm votes carry the year of the term they elect (2024).
+# Năm is the year under review for every purpose (SPEC §4.3): the head and deputy votes cast
+# at the 2023 year-end conference carry 2023 and elect the head and deputy of 2024.
 VOTES: tuple[tuple[int, str, str, int, int, int], ...] = (
     (2023, "Dẫn đầu", "TD", 7, 8, 8),
     (2023, "Bằng khen", "HPN", 7, 8, 8),
     (2023, "Bằng khen", "MTTQ", 6, 8, 8),
-    (2024, "Trưởng cụm", "TD", 8, 8, 8),
-    (2024, "Phó cụm", "HND", 7, 8, 8),
+    (2023, "Trưởng cụm", "TD", 8, 8, 8),
+    (2023, "Phó cụm", "HND", 7, 8, 8),
 )
 
 # (Năm, Trưởng cụm, Phó cụm): names or codes, as the clerk typed them over the years.
@@ -531,8 +532,9 @@ Các tệp:
   (chưa có Liên minh HTX tỉnh và Hội Chữ thập đỏ tỉnh).
 - `05-diem-thong-nhat-2023.xlsx`: bảng tổng hợp điểm thống nhất năm 2023 (mỗi đơn vị một
   cột).
-- `06-bo-phieu-2023.xlsx`: kết quả bỏ phiếu: đơn vị dẫn đầu, đề nghị Bằng khen, Trưởng cụm
-  và Phó cụm năm 2024.
+- `06-bo-phieu-2023.xlsx`: kết quả bỏ phiếu tại hội nghị tổng kết năm 2023 (cột Năm ghi năm
+  thi đua 2023 cho mọi nội dung): đơn vị dẫn đầu, đề nghị Bằng khen, bầu Trưởng cụm và Phó cụm
+  năm 2024.
 - `07-truong-cum.xlsx`: Trưởng cụm, Phó cụm các năm 2019–2023.
 - `08-khen-thuong-2023.xlsx`: danh sách khen thưởng năm 2023 và 6 tháng đầu năm 2024 (có
   sheet ẩn DANHMUC và vài dòng công thức thừa báo `#N/A`).

@@ -25,7 +25,10 @@ def test_init_creates_the_database_and_the_cluster(tmp_path: Path) -> None:
         ("C7", "Cụm thi đua số 7", "Thanh Hóa")
     ]
     again = run(path, "init", "--code", "C7", "--name", "Cụm thi đua số 7 tỉnh Thanh Hóa")
-    assert again.stdout.splitlines()[-1] == "Đã cập nhật cụm C7."
+    assert again.stdout.splitlines()[-2:] == [
+        "Đã cập nhật cụm C7.",
+        "Tên cụm: Cụm thi đua số 7 → Cụm thi đua số 7 tỉnh Thanh Hóa.",
+    ]
     assert query(path, "SELECT name, province FROM cluster") == [
         ("Cụm thi đua số 7 tỉnh Thanh Hóa", "Thanh Hóa")
     ]

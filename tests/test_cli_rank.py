@@ -67,7 +67,7 @@ def test_rank_table_shows_the_hand_checked_year(db: Path) -> None:
     assert cells[2][7:10] == ["86,5", "Tốt", "Bằng khen"]
     assert cells[6][4:8] == ["72", "0", "1,5", "70,5"]
     assert cells[7][7:9] == ["68,25", "Khá"]
-    assert "Năm 2024: Trưởng cụm Tỉnh Đoàn, Phó cụm Hội Nông dân tỉnh (đề xuất)." in result.stdout
+    assert "Năm 2024: Trưởng cụm Tỉnh Đoàn, Phó cụm Hội Nông dân tỉnh." in result.stdout
 
 
 def test_ranking_the_same_data_again_writes_nothing(db: Path) -> None:
@@ -216,8 +216,8 @@ def test_bad_options_are_usage_errors(db: Path) -> None:
 
 def test_finalize_locks_imports_and_reranks(db: Path) -> None:
     assert run(db, "rank", "--year", 2023, "--finalize").exit_code == 0
-    again = run(db, "rank", "--year", 2023)
-    assert again.exit_code == 1 and "đã chốt" in again.stderr
+    again = run(db, "rank", "--year", 2023)  # a view of the frozen year: no --force needed
+    assert again.exit_code == 0 and "Năm 2023 đã chốt ngày" in again.stderr
     refused = run(db, "import", sample_data_dir() / "05-diem-thong-nhat-2023.xlsx")
     assert refused.exit_code == 1 and "đã chốt" in refused.stderr
     forced = run(db, "rank", "--year", 2023, "--force")
@@ -230,8 +230,13 @@ def test_finalize_locks_imports_and_reranks(db: Path) -> None:
 def test_rotation_proposes_with_reasons_and_an_election_wins(db: Path) -> None:
     result = run(db, "rotation")
     assert result.exit_code == 0, result.stderr
-    assert "Trưởng cụm: Tỉnh Đoàn (TD) – Phó cụm năm 2023 lên làm Trưởng cụm" in result.stdout
+    # the head and deputy votes of the 2023 conference (Năm 2023) elected 2024's
+    assert (
+        "Trưởng cụm: Tỉnh Đoàn (TD) – Hội nghị tổng kết năm 2023 đã bỏ phiếu bầu Trưởng cụm "
+        "năm 2024 (đạt tỷ lệ phiếu của quy chế)" in result.stdout
+    )
     assert "Phó cụm: Hội Nông dân tỉnh (HND)" in result.stdout
+    assert "Đã quyết định năm 2024" in result.stdout
     elected = run(
         db,
         "rotation",

@@ -144,6 +144,7 @@ def test_same_code_twice_in_a_year_names_both_rows(db: Path, tmp_path: Path) -> 
     assert line.message == (
         "Mã tiêu chí 1.1 năm 2023 xuất hiện hai lần (lần đầu ở Bảng tiêu chí dòng 7)."
     )
+    assert line.hint.startswith("Đánh số lại dòng 10 (ví dụ 1.3)")
 
 
 def test_leaf_without_maximum_and_unknown_kind(db: Path, tmp_path: Path) -> None:

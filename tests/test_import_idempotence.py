@@ -154,7 +154,10 @@ def test_finalised_year_refuses_import_without_force(seeded: Path, tmp_path: Pat
 
 def test_other_years_are_not_locked_by_a_finalised_year(seeded: Path, tmp_path: Path) -> None:
     with sqlite3.connect(seeded) as conn:
-        conn.execute("INSERT INTO year_lock VALUES (1, 2022, '2023-01-10 09:00:00')")
+        conn.execute(
+            "INSERT INTO year_lock (cluster_id, year, finalized_at) "
+            "VALUES (1, 2022, '2023-01-10 09:00:00')"
+        )
     path = write(
         tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "1.1", 18, None, None, None, None]])
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from decimal import Decimal as D
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -123,33 +124,53 @@ def line(result: PeriodResult, code: str, criterion: str) -> Any:
 # --- 4.1 layers -------------------------------------------------------------------------------
 
 
-def test_agreed_then_peer_then_self_and_provisional_marking() -> None:
+def test_the_layer_is_chosen_per_unit_agreed_then_peer_then_self() -> None:
     scores = [
+        # TD has one agreed score: only its agreed layer counts, peer and self are never used
         *agreed("TD", c1="28"),
-        *peers("TD", "1", MTTQ="25"),
-        *selfs("TD", c1="30", c2="30", c3="35"),
         *peers("TD", "2", MTTQ="20", CCB="22"),
-        *full("MTTQ", "30", "30", "30"),
-        *full("CCB", "20", "20", "20"),
+        *selfs("TD", c1="30", c2="30", c3="35"),
+        # MTTQ has no agreed score: its peer layer, blanks 0
+        *peers("MTTQ", "1", TD="20", CCB="22"),
+        *selfs("MTTQ", c1="30", c2="30", c3="35"),
+        # CCB has only self scores: provisional
+        *selfs("CCB", c1="20", c2="20", c3="20"),
     ]
     result = run(["TD", "MTTQ", "CCB"], scores)
     td = unit(result, "TD")
     assert [(ln.criterion, ln.layer_used, ln.points) for ln in td.lines[:3]] == [
         ("1", "agreed", D("28")),
-        ("2", "peer", D("21")),
-        ("3", "self", D("35")),
+        ("2", None, None),
+        ("3", None, None),
     ]
-    assert line(result, "TD", "3").detail == "điểm tự chấm (chưa thẩm định)"
-    assert td.base == D("84")
-    assert td.self_total == D("95")
-    assert td.provisional is True
-    assert unit(result, "MTTQ").provisional is False
-    assert unit(result, "MTTQ").self_total is None
+    assert td.base == D("28") and td.missing == ["2", "3"]
+    assert td.self_total == D("95") and td.provisional is False
+    mttq = unit(result, "MTTQ")
+    assert (mttq.base, mttq.missing, mttq.provisional) == (D("21"), ["2", "3"], False)
+    ccb = unit(result, "CCB")
+    assert line(result, "CCB", "3").detail == "điểm tự chấm (chưa thẩm định)"
+    assert (ccb.total, ccb.provisional) == (D("60"), True)
     assert result.provisional is True
     assert (
-        "Đơn vị TD chưa có điểm thống nhất hay chấm chéo ở tiêu chí 3: dùng điểm tự chấm, "
+        "Đơn vị CCB chưa có điểm thống nhất hay chấm chéo: dùng điểm tự chấm, "
         "kết quả chưa thẩm định." in result.warnings
     )
+
+
+def test_blank_agreed_bonus_and_deduction_never_take_the_self_claimed_ones() -> None:
+    # the conference agreed 79 and granted no bonus; TD claimed a bonus of 5 and no deduction
+    # it was given (self deduction 0, agreed blank): the total is exactly the agreed 79
+    scores = [
+        *agreed("TD", c1="25", c2="24", c3="30"),
+        *selfs("TD", c1="30", c2="30", c3="35", c4="5", c5="0"),
+        *selfs("MTTQ", c1="20", c2="20", c3="20", c4="3", c5="2"),
+    ]
+    result = run(["TD", "MTTQ"], scores)
+    td = unit(result, "TD")
+    assert (td.total, td.bonus, td.deduction, td.band) == (D("79"), D("0"), D("0"), "Khá")
+    assert td.provisional is False and td.self_total == D("100")
+    mttq = unit(result, "MTTQ")
+    assert (mttq.total, mttq.provisional) == (D("61"), True)
 
 
 def test_fully_agreed_period_is_not_provisional() -> None:
@@ -164,11 +185,11 @@ def test_missing_base_leaf_counts_zero_and_is_listed() -> None:
     assert td.base == D("70")
     assert td.missing == ["2"]
     assert line(result, "TD", "2").points is None
-    assert line(result, "TD", "2").detail == "chưa có điểm, tính 0 điểm"
+    assert line(result, "TD", "2").detail == "không có điểm thống nhất, tính 0 điểm"
     # empty bonus, deduction and veto leaves are simply none
     assert td.bonus == D("0") and td.deduction == D("0") and td.vetoed is False
-    assert line(result, "TD", "4").detail == "không có"
-    assert "Đơn vị TD chưa có điểm ở tiêu chí 2: tính 0 điểm." in result.warnings
+    assert line(result, "TD", "4").detail == "không có điểm thống nhất, không tính"
+    assert "Đơn vị TD chưa có điểm thống nhất ở tiêu chí 2: tính 0 điểm." in result.warnings
 
 
 def peer_scores(values: list[str]) -> list[ScoreEntry]:
@@ -234,7 +255,7 @@ def test_repeating_mean_is_exact_and_ties_exactly() -> None:
     scores = [
         *peers("TD", "1", MTTQ="10", CCB="9", HND="9"),
         *peers("TD", "2", MTTQ="10", CCB="10", HND="9"),
-        *agreed("TD", c3="40"),
+        *peers("TD", "3", MTTQ="40", CCB="40", HND="40"),
         *full("MTTQ", "9.5", "9.5", "40"),
         *full("CCB", "1", "1", "1"),
         *full("HND", "1", "1", "1"),
@@ -442,23 +463,37 @@ def test_base_maxima_not_summing_to_scale_warns_with_both_sums() -> None:
 
 
 def test_no_scale_warning_when_maxima_match() -> None:
-    result = run(["TD"], full("TD", "30", "30", "40"))
+    result = run(["TD"], full("TD", "30", "30", "40"), votes=[Vote("lead", "TD", 8, 8, 8)])
     assert result.warnings == []
+
+
+def test_without_votes_the_leader_is_a_proposal_and_the_result_says_so() -> None:
+    result = run(["TD", "MTTQ"], [*full("TD", "30", "30", "40"), *full("MTTQ", "1", "1", "1")])
+    assert result.has_votes is False and result.leader == "TD"
+    assert (
+        "Chưa nhập kết quả bỏ phiếu năm 2023: đơn vị dẫn đầu và các đề nghị khen thưởng dưới "
+        "đây là đề xuất, chờ hội nghị bỏ phiếu." in result.warnings
+    )
+    assert result.leader_note == (
+        "TD (Tỉnh Đoàn) được đề xuất là đơn vị dẫn đầu (xếp hạng 1, đạt loại Xuất sắc), chờ hội "
+        "nghị bỏ phiếu: chưa nhập kết quả bỏ phiếu năm 2023."
+    )
 
 
 # --- votes --------------------------------------------------------------------------------------
 
 
-def leading(votes: list[Vote]) -> PeriodResult:
+def leading(votes: list[Vote], **rules: Any) -> PeriodResult:
     scores = [*full("TD", "30", "30", "35"), *full("MTTQ", "30", "30", "20")]
-    return run(["TD", "MTTQ"], scores, votes)
+    return run(["TD", "MTTQ"], scores, votes, **rules)
 
 
 def test_votes_below_threshold_no_leader() -> None:
     result = leading([Vote("lead", "TD", 6, 10, 10)])
     assert result.leader is None
     assert result.leader_note == (
-        "Không có đơn vị dẫn đầu: TD chỉ được 6/10 phiếu đồng ý (60%), dưới tỷ lệ 70% của quy chế."
+        "Không có đơn vị dẫn đầu: TD chỉ được 6/10 phiếu đồng ý Dẫn đầu trên tổng số thành viên "
+        "(60%), dưới tỷ lệ 70% của quy chế."
     )
     # Not voted leader, but still first in line for Bằng khen.
     assert unit(result, "TD").proposal == "Bằng khen"
@@ -480,9 +515,26 @@ def test_votes_below_quorum_no_leader() -> None:
     result = leading([Vote("lead", "TD", 7, 9, 5)])
     assert result.leader is None
     assert result.leader_note == (
-        "Không có đơn vị dẫn đầu: chỉ có 5/9 thành viên có mặt khi bỏ phiếu (55,56%), "
+        "Không có đơn vị dẫn đầu: chỉ có 5/9 thành viên có mặt khi bỏ phiếu Dẫn đầu (55,56%), "
         "chưa đủ tỷ lệ 66,67%."
     )
+
+
+def test_vote_threshold_and_quorum_per_purpose_and_the_denominator_are_rules() -> None:
+    from thidua_cli.scoring import parse_rule_value
+
+    strict = parse_rule_value("vote_threshold", "Dẫn đầu:0.9, Bằng khen:0.5")
+    assert leading([Vote("lead", "TD", 8, 10, 10)], vote_threshold=strict).leader is None
+    assert leading([Vote("lead", "TD", 9, 10, 10)], vote_threshold=strict).leader == "TD"
+    # 6 yes of 7 present is 85,71%: short of 90% of the members, enough of those present
+    vote = [Vote("lead", "TD", 6, 10, 7)]
+    assert leading(vote, vote_threshold={"": Fraction(4, 5)}).leader is None
+    assert (
+        leading(vote, vote_threshold={"": Fraction(4, 5)}, vote_denominator="present").leader
+        == "TD"
+    )
+    quorum = parse_rule_value("quorum", "Dẫn đầu:0.8")
+    assert leading(vote, quorum=quorum, vote_denominator="present").leader is None
 
 
 def test_quorum_of_exactly_two_thirds_is_enough() -> None:
@@ -600,7 +652,7 @@ def test_json_shape_is_exactly_the_spec() -> None:
         *full("TD", "30", "28", "37", c4="2", c5="0.5"),
         *selfs("TD", c1="30", c2="30", c3="37", c4="2", c5="2"),
     ]
-    result = run(["TD"], scores)
+    result = run(["TD"], scores, votes=[Vote("lead", "TD", 8, 8, 8)])
     data = to_json_dict(result, "TD", "MTTQ")
     expected = (
         '{"cluster": "C7", "year": 2023, "period": "FY", "scale": 100, "provisional": false, '
@@ -613,12 +665,16 @@ def test_json_shape_is_exactly_the_spec() -> None:
     assert json.dumps(data, ensure_ascii=False) == expected
 
 
-def test_json_rounds_to_two_decimals_and_keeps_nulls() -> None:
-    scores = [*peers("TD", "1", MTTQ="10", CCB="9", HND="9"), *agreed("TD", c2="30", c3="40")]
+def test_json_keeps_exact_values_and_nulls() -> None:
+    scores = [
+        *peers("TD", "1", MTTQ="10", CCB="9", HND="9"),
+        *peers("TD", "2", MTTQ="30", CCB="30", HND="30"),
+        *peers("TD", "3", MTTQ="40", CCB="40", HND="40"),
+    ]
     result = run(["TD", "MTTQ", "CCB", "HND"], scores)
     data = to_json_dict(result, None, None)
     td = next(u for u in data["units"] if u["code"] == "TD")
-    assert td["total"] == 79.33
+    assert td["total"] == 79.33333333333333  # only displays round (79,33)
     assert td["self_total"] is None
     assert isinstance(td["rank"], int)
     assert data["next_head"] is None
@@ -646,7 +702,7 @@ def test_explain_unit() -> None:
         "  5 Chậm báo cáo (tối đa 10): 2 — điểm thống nhất",
         "  Cộng điểm trừ: 2",
         "Điểm liệt:",
-        "  6 Để xảy ra sai phạm nghiêm trọng: không có",
+        "  6 Để xảy ra sai phạm nghiêm trọng: không có điểm thống nhất, không tính",
         "  Không bị điểm liệt",
         "Tổng điểm = 92 + 10 − 2 = 100",
         "Tự chấm: 30",

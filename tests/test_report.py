@@ -288,6 +288,10 @@ def test_html_year_end_report_has_the_decree_30_layout(sample_db: Path, tmp_path
 def test_unit_names_are_escaped_in_html(sample_db: Path, tmp_path: Path) -> None:
     with sqlite3.connect(sample_db) as conn:
         conn.execute("UPDATE unit SET name = '<b>Hội</b> & Co' WHERE code = 'CTD'")
+        conn.execute(
+            "UPDATE membership SET name = '<b>Hội</b> & Co' "
+            "WHERE unit_id = (SELECT id FROM unit WHERE code = 'CTD')"
+        )
     result = run(sample_db, "report", "--format", "html", "--out", tmp_path / "r.html")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -35,10 +35,10 @@ from thidua_cli.scoring import (
         ("bonus_cap", "5", D("5")),
         ("tie_break", "lead_votes, first_section", ["lead_votes", "first_section"]),
         ("tie_break", "", []),
-        ("vote_threshold", "0,7", Fraction(7, 10)),
-        ("vote_threshold", "0.75", Fraction(3, 4)),
-        ("quorum", "2/3", Fraction(2, 3)),
-        ("quorum", "0.6667", Fraction(6667, 10000)),
+        ("vote_threshold", "0,7", {"": Fraction(7, 10)}),
+        ("vote_threshold", "0.75", {"": Fraction(3, 4)}),
+        ("quorum", "2/3", {"": Fraction(2, 3)}),
+        ("quorum", "0.6667", {"": Fraction(6667, 10000)}),
         ("flags_per_cluster", "2", 2),
         ("bang_khen_quota", "0,3", D("0.3")),
         ("rotation", "round_robin", "round_robin"),
@@ -70,7 +70,11 @@ def test_defaults_match_spec() -> None:
     ]
     assert (rules.aggregation, rules.bonus_cap) == ("mean", D("10"))
     assert rules.tie_break == ["first_section", "fewer_deductions", "lead_votes"]
-    assert (rules.vote_threshold, rules.quorum) == (Fraction(7, 10), Fraction(2, 3))
+    assert (rules.threshold_for("lead"), rules.quorum_for("flag")) == (
+        Fraction(7, 10),
+        Fraction(2, 3),
+    )
+    assert rules.vote_denominator == "members"
     assert (rules.flags_per_cluster, rules.bang_khen_quota) == (1, D("0.30"))
     assert (rules.rotation, rules.no_repeat_years, rules.non_leader_target) == (
         "deputy_succeeds",
@@ -85,7 +89,8 @@ def test_unknown_key_lists_valid_keys() -> None:
         parse_rule_value("bonus", "5")
     assert error.value.message == (
         "Khóa quy chế «bonus» không tồn tại. Các khóa hợp lệ: scale, bands, aggregation, "
-        "bonus_cap, tie_break, vote_threshold, quorum, flags_per_cluster, bang_khen_quota, "
+        "bonus_cap, tie_break, vote_threshold, quorum, vote_denominator, flags_per_cluster, "
+        "bang_khen_quota, "
         "rotation, no_repeat_years, non_leader_target, organiser, place, signer_title, "
         "signer_name, doc_code."
     )
@@ -104,13 +109,14 @@ def test_unknown_key_lists_valid_keys() -> None:
             "vote_threshold",
             "70%",
             "Giá trị «70%» của vote_threshold không hợp lệ: không dùng dấu %, hãy ghi số thập "
-            "phân, ví dụ 0,7 hoặc 2/3.",
+            "phân, ví dụ 0,7 hoặc 2/3, hoặc theo nội dung: Dẫn đầu:0.7, Cờ thi đua:0.9, "
+            "Bằng khen:0.5.",
         ),
         (
             "quorum",
             "1,5",
             "Giá trị «1,5» của quorum không hợp lệ: phải là tỷ lệ lớn hơn 0 và không quá 1, "
-            "ví dụ 0,7 hoặc 2/3.",
+            "ví dụ 0,7 hoặc 2/3, hoặc theo nội dung: Dẫn đầu:0.7, Cờ thi đua:0.9, Bằng khen:0.5.",
         ),
         ("scale", "một trăm", "Giá trị «một trăm» của scale không phải là số; ví dụ hợp lệ: 100."),
         ("scale", "0", "Giá trị «0» của scale không hợp lệ: thang điểm phải lớn hơn 0."),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -172,15 +172,29 @@ def parse_yes_no(value: object) -> bool | None:
     raise ValueProblem("Không hiểu giá trị có/không.", "Nhập x hoặc có, để trống hoặc không.")
 
 
+def round_points(value: Decimal, places: int = 2) -> Decimal:
+    """The one display rounding of every output (SPEC §4.4): half away from zero, 2 decimals
+    by default (96,125 -> 96,13; -0,125 -> -0,13). Sums stay exact; only displays round."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: Decimal | float | int | None, places: int = 2) -> str:
-    """Vietnamese number: decimal comma, no trailing zeros: 106,5; 95; 60,67."""
+    """Vietnamese number: decimal comma, no trailing zeros: 106,5; 95; 60,67; rounded by
+    `round_points`."""
     if value is None:
         return ""
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    number = round_points(value if isinstance(value, Decimal) else Decimal(str(value)), places)
     text = f"{number:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
     return text.replace(".", ",")
+
+
+def format_points(value: Decimal) -> str:
+    """Points as every output shows them: "9,5", "96,13", "10"."""
+    return format_number(value, 2)
 
 
 def format_percent(value: Decimal | float | None, places: int = 1) -> str:

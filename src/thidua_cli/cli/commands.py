@@ -32,6 +32,8 @@ def init(
     if result.cluster_code:
         verb = "Đã tạo" if result.created_cluster else "Đã cập nhật"
         console.print(f"{verb} cụm {result.cluster_code}.")
+        for note in result.notes:
+            console.print(note, markup=False)
 
 
 @app.command()

@@ -41,7 +41,8 @@ def rank(
         bool, typer.Option("--finalize", help="Chốt năm: khóa dữ liệu và kết quả.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Xếp hạng lại năm đã chốt (được ghi lại).")
+        bool,
+        typer.Option("--force", help="Xếp hạng lại và chốt lại năm đã chốt (được ghi lại)."),
     ] = False,
 ) -> None:
     """Tính điểm, xếp hạng, xếp loại, đơn vị dẫn đầu và đề nghị khen thưởng; lưu kết quả."""
@@ -120,13 +121,18 @@ def rotation_set(
     deputy: Annotated[
         str | None, typer.Option("--deputy", help="Phó cụm (mã hoặc tên đơn vị).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Sửa năm đã chốt (được ghi lại, năm được chốt lại).")
+    ] = False,
 ) -> None:
     """Ghi kết quả hội nghị bầu trưởng cụm, phó cụm (luôn được ưu tiên hơn đề xuất)."""
     from ..services.context import open_engine
     from ..services.rotation import set_leadership
 
     engine = open_engine(settings_db())
-    head_code, deputy_code = set_leadership(engine, settings_cluster(), year, head, deputy)
+    head_code, deputy_code = set_leadership(
+        engine, settings_cluster(), year, head, deputy, force=force
+    )
     engine.dispose()
     out().print(
         f"Đã ghi năm {year}: Trưởng cụm {head_code}"
@@ -176,12 +182,15 @@ def rules_set(
     key: Annotated[str, typer.Argument(metavar="KHÓA", help="Tên tham số, ví dụ aggregation.")],
     value: Annotated[str, typer.Argument(metavar="GIÁ_TRỊ", help="Giá trị mới.")],
     from_year: Annotated[int, typer.Option("--from-year", help="Áp dụng từ năm này trở đi.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Sửa cả năm đã chốt (được ghi lại, năm được chốt lại).")
+    ] = False,
 ) -> None:
     """Đổi một tham số quy chế từ một năm trở đi."""
     from ..services.context import open_engine
     from ..services.rules_service import set_rule
 
     engine = open_engine(settings_db())
-    shown = set_rule(engine, settings_cluster(), key, value, from_year)
+    shown = set_rule(engine, settings_cluster(), key, value, from_year, force=force)
     engine.dispose()
     out().print(f"Đã đặt {key.strip().lower()} = {shown} từ năm {from_year}.")

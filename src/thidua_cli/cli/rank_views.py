@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,6 +142,14 @@ def _write_utf8(text: str, *, bom: bool) -> None:
     binary.flush()
 
 
+def _cell(value: Decimal) -> float:
+    """A number cell holds the value every other output shows: rounded by the one rule (half
+    away from zero, 2 decimals), so Excel never rounds 96,125 its own way."""
+    from ..scoring import round_points
+
+    return float(round_points(value))
+
+
 def write_rank_xlsx(outcome: RankOutcome, path: Path) -> None:
     """A sheet a clerk can print: title, header, the table with numbers as numbers, A4 landscape."""
     from openpyxl import Workbook
@@ -165,11 +174,11 @@ def write_rank_xlsx(outcome: RankOutcome, path: Path) -> None:
                 u.rank,
                 u.code,
                 u.name,
-                float(u.self_total) if u.self_total is not None else None,
-                float(u.base),
-                float(u.bonus),
-                float(u.deduction),
-                float(u.total),
+                _cell(u.self_total) if u.self_total is not None else None,
+                _cell(u.base),
+                _cell(u.bonus),
+                _cell(u.deduction),
+                _cell(u.total),
                 u.band,
                 (u.proposal or "") + (" (dẫn đầu)" if u.leader else ""),
             ]

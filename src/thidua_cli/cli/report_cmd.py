@@ -45,6 +45,14 @@ def report(
             help="Thư mục mẫu riêng (.html.j2, .md.j2); tệp cùng tên thay mẫu mặc định.",
         ),
     ] = None,
+    date_text: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Ngày ghi trên văn bản, dạng dd/mm/yyyy (mặc định: hôm nay; năm đã chốt: "
+            "ngày chốt).",
+        ),
+    ] = None,
     notes: Annotated[
         Path | None,
         typer.Option(
@@ -67,6 +75,18 @@ def report(
         )
     if year is not None and not 1990 <= year <= 2100:
         raise UsageError(f"Năm {year} không hợp lệ.", "Ghi năm có 4 chữ số, ví dụ 2023.")
+    today = None
+    if date_text is not None:
+        from ..text import ValueProblem, parse_date
+
+        try:
+            today = parse_date(date_text)
+        except ValueProblem as problem:
+            raise UsageError(
+                f"--date “{date_text}” không hợp lệ: {problem.message}", "Ví dụ: --date 20/12/2023"
+            ) from None
+        if today is None:
+            raise UsageError("--date đang trống.", "Ví dụ: --date 20/12/2023")
     engine = open_engine(settings_db())
     try:
         result = make_report(
@@ -78,6 +98,7 @@ def report(
             out=out_path,
             template_dir=template_dir,
             notes=notes,
+            today=today,
         )
     finally:
         engine.dispose()

@@ -184,6 +184,11 @@ def print_status(report: StatusReport) -> None:
         )
     console.print(table)
     console.print(
+        f"Kết quả bỏ phiếu: {report.votes} dòng."
+        if report.votes
+        else f"Kết quả bỏ phiếu: chưa có (chưa nhập sheet Bỏ phiếu năm {report.year})."
+    )
+    console.print(
         f"Khen thưởng: {report.commendations} lượt; kết quả xếp hạng: "
         f"{'đã có' if report.ranked else 'chưa chạy rank'}"
         f"{'; năm đã chốt' if report.finalized else ''}."

@@ -154,7 +154,7 @@ class Checker(ScoreChecks):
                         rec.code,
                         f"Mã tiêu chí {rec.code} năm {year} xuất hiện hai lần "
                         f"(lần đầu ở {first.ref.sheet} dòng {first.row}).",
-                        "Mỗi mã tiêu chí chỉ được dùng một lần trong bảng của một năm.",
+                        _duplicate_hint(rec, first, recs),
                     )
                     continue
                 seen[rec.code] = rec
@@ -467,3 +467,28 @@ class Checker(ScoreChecks):
                     f"{format_number(total)}, khác thang điểm "
                     f"{format_number(Decimal(effective.scale))}."
                 )
+
+
+def _duplicate_hint(rec: Any, first: Any, recs: list) -> str:
+    """How to fix a code that really repeats: renumber it (the next free number of its level),
+    or, for a second table of the same year, import one of them only."""
+    if first.ref is not rec.ref:
+        return (
+            f"Hai bảng tiêu chí cùng năm {rec.year} ({first.ref.file} › {first.ref.sheet} và "
+            f"{rec.ref.file} › {rec.ref.sheet}): chỉ nhập một bảng, hoặc sửa năm của một bảng."
+        )
+    head, _, last = rec.code.rpartition(".")
+    if last.isdigit():
+        taken = {
+            int(tail)
+            for other in recs
+            for other_head, _, tail in [other.code.rpartition(".")]
+            if other_head == head and tail.isdigit()
+        }
+        free = max(taken) + 1
+        suggestion = f"{head}.{free}" if head else str(free)
+        return (
+            f"Đánh số lại dòng {rec.row} (ví dụ {suggestion}); nếu bảng đánh số lại từ 1 ở mỗi "
+            "phần thì mỗi phần phải mở đầu bằng một dòng số La Mã (I, II, …)."
+        )
+    return f"Sửa mã ở dòng {rec.row} để mỗi mã chỉ dùng một lần trong bảng của năm {rec.year}."

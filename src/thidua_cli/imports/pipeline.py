@@ -38,7 +38,7 @@ from .check import Checker
 from .check_scores import CheckedScore
 from .plan import PlannedSheet, plan_sheets
 from .report import KIND_ORDER, Counter, ImportOptions, ImportReport, SheetSummary
-from .year_guard import record_forced_years, refuse_finalised_years
+from .year_guard import record_forced_years, refuse_finalised_years, years_touched
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -211,9 +211,8 @@ def _check(
     commendations = checker.check_commendations()
     checker.check_scale(rules)
     files = ", ".join(sorted({r.file for r in checker.batch.sheets}))
-    locked, refused = refuse_finalised_years(
-        conn, checker.state, checker.years, options.force, files
-    )
+    touched = years_touched(checker.years, rules, checker.state)
+    locked, refused = refuse_finalised_years(conn, checker.state, touched, options.force, files)
     checker.batch.errors.extend(refused)
     return _Checked(rules, leadership, scores, votes, commendations, locked)
 
@@ -231,7 +230,7 @@ def _write(
     counter = Counter(summaries)
     batch = checker.batch
     writes.write_units(conn, checker.unit_rows, state)
-    ids = unit_ids(conn)
+    ids = unit_ids(conn, cluster.id)
     writes.write_members(conn, cluster.id, batch.members, state, ids, counter)
     writes.write_rules(conn, cluster.id, checked.rules, state, counter)
     writes.write_criteria(conn, cluster.id, checker.new_tables, batch.criteria, state, counter)
@@ -245,6 +244,14 @@ def _write(
     forced = bool(options.force and checked.locked)
     if forced:
         record_forced_years(conn, cluster.id, checked.locked, files)
+        if not options.dry_run:  # the finalised years are frozen again with the new data
+            from ..services.ranking import refreeze
+
+            refreeze(conn, cluster, checked.locked)
+            checker.report.notes.append(
+                f"Năm {', '.join(map(str, checked.locked))} đã chốt: đã nhập do có --force (đã "
+                "ghi lại) và chốt lại năm đó với dữ liệu mới."
+            )
     now = datetime.now(UTC)
     writes.record_imports(
         conn,

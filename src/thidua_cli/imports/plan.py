@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..errors import RowError
 from ..services.units import UnitIndex
 from ..sheets.columns import KINDS
-from ..sheets.layout import Layout, NearMiss, detect_layout
+from ..sheets.layout import Ambiguous, Layout, NearMiss, detect_layout
 from ..sheets.parse import ParsedBatch, ParseOptions, parse_sheet
 from ..sheets.reader import Sheet, Workbook
 from ..sheets.records import SheetRef
@@ -70,6 +70,38 @@ def plan_sheets(
             planned.append(make_planned(workbook, sheet, layout))
             continue
         where = f"{workbook.display} › {sheet.name}"
+        if isinstance(layout, Ambiguous):
+            first, second = (KINDS[k] for k in layout.kinds)
+            batch.errors.append(
+                RowError(
+                    workbook.display,
+                    sheet.name,
+                    layout.header_row,
+                    None,
+                    "",
+                    f"Dòng tiêu đề cột khớp với cả hai loại bảng: {first.label} và "
+                    f"{second.label}; không đoán loại bảng.",
+                    f"Dùng --kind {first.kind} hoặc --kind {second.kind} để chọn, hoặc nhập "
+                    "sheet này riêng.",
+                )
+            )
+            continue
+        if isinstance(layout, NearMiss) and layout.refused:
+            batch.errors.append(
+                RowError(
+                    workbook.display,
+                    sheet.name,
+                    layout.header_row,
+                    None,
+                    layout.refused,
+                    f"Bảng có cột điểm theo từng đơn vị (“{layout.refused}”) nhưng không nhận ra "
+                    "đơn vị nào ở tiêu đề các cột; bảng điểm không bao giờ được nhập làm bảng "
+                    "tiêu chí.",
+                    "Ghi mã hoặc tên đơn vị thành viên ở tiêu đề mỗi cột điểm (nhập danh sách "
+                    "thành viên trước), hoặc dùng --kind criteria nếu đây thật là bảng tiêu chí.",
+                )
+            )
+            continue
         if isinstance(layout, NearMiss):
             spec = KINDS[layout.kind]
             message = (

@@ -4,7 +4,7 @@ anything is written, the record after. This is the one place an import asks abou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RowError
 from ..store.import_state import ImportState
@@ -37,6 +37,20 @@ def refuse_finalised_years(
             "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
         )
     ]
+
+
+def years_touched(years: set[int], rules: list[dict[str, Any]], state: ImportState) -> set[int]:
+    """The years an import changes what they show: those it writes rows of, and every finalised
+    year from the first rule it changes on (a rule holds for every later year)."""
+    changed_from = [
+        row["from_year"]
+        for row in rules
+        if (state.rules.get((row["key"], row["from_year"])) or {}).get("value") != row["value"]
+    ]
+    if not changed_from:
+        return set(years)
+    first = min(changed_from)
+    return set(years) | {year for year in state.locked if year >= first}
 
 
 def record_forced_years(conn: Connection, cluster_id: int, locked: list[int], files: str) -> None:

@@ -229,6 +229,10 @@ class ReportContext:
     not_sent_count: str
     leader: Leader | None
     proposals: list[ProposalRow]
+    has_votes: bool  # any ballot imported for the year: else everything is a proposal
+    awards_heading: str
+    proposals_intro: str
+    votes_note: str  # "" when there are votes
     next_term: Term | None
     commendations: CommendationStats
     highlights: Narrative
@@ -259,8 +263,10 @@ def build_report_context(
 ) -> ReportContext:
     """Everything the year-end (or, with `half`, the half-year) report shows.
 
-    The year defaults to the latest with scores of the period; a period never ranked is ranked
-    and stored first, and the context's `notices` say so.
+    Results come from one place: a finalised year's frozen snapshot (dated its finalisation
+    day unless `today` is given; nothing is written), else the results `rank` stored. When
+    those are absent or older than the data, the period is ranked afresh by the same service
+    as `thidua rank`, and the context's `notices` say so.
     """
     from ..services.context import pick_cluster
     from ..services.ranking import load_outcome, rank_and_store
@@ -272,17 +278,28 @@ def build_report_context(
         cluster = pick_cluster(conn, cluster_code)
         year = choose_year(conn, cluster, year, period)
     notices: list[str] = []
-    outcome = load_outcome(engine, cluster.code, year, period)
+    outcome, facts, missing = load_outcome(engine, cluster.code, year, period)
+    what = "6 tháng đầu năm" if half else "cả năm"
     if outcome is None:
-        what = "6 tháng đầu năm" if half else "cả năm"
-        notices.append(
-            f"Chưa có kết quả xếp hạng {what} {year}: đã xếp hạng và lưu kết quả trước khi lập "
-            "báo cáo (như chạy `thidua rank`)."
-        )
+        if missing == "absent":
+            notices.append(
+                f"Chưa có kết quả xếp hạng {what} {year}: đã xếp hạng và lưu kết quả trước khi "
+                "lập báo cáo (như chạy `thidua rank`)."
+            )
+        else:
+            notices.append(
+                f"Kết quả xếp hạng {what} {year} đã lưu cũ hơn dữ liệu hiện có: đã xếp hạng lại "
+                "và lưu kết quả mới trước khi lập báo cáo (như chạy `thidua rank`)."
+            )
         outcome = rank_and_store(engine, cluster.code, year, period)
         notices.extend(outcome.notes)
-    with engine.connect() as conn:
-        facts = load_facts(conn, cluster, year, period)
+    elif outcome.finalized:
+        notices.extend(outcome.notes)
+    if facts is None:
+        with engine.connect() as conn:
+            facts = load_facts(conn, cluster, year, period)
+    if today is None:
+        today = outcome.stored_at.date() if outcome.finalized and outcome.stored_at else None
     context = assemble_context(
         facts,
         outcome.result,
@@ -325,7 +342,7 @@ def assemble_context(
     sent = [m.name for m in facts.members if m.code in facts.senders]
     not_sent = [m.name for m in facts.members if m.code not in facts.senders]
 
-    ranked = [unit for unit in result.units if not half or unit.code in facts.senders]
+    ranked = list(result.units)  # a half-year's units that sent nothing are not ranked
     rows = [_result_row(unit, half) for unit in ranked]
     result_notes = _result_notes(ranked, half, words)
 
@@ -333,6 +350,7 @@ def assemble_context(
     proposals: list[ProposalRow] = []
     next_term = None
     chart = None
+    voted = result.has_votes
     if not half:
         leader = _leader(result, names, cluster.name)
         proposals = [_proposal_row(unit) for unit in result.units if unit.proposal]
@@ -402,6 +420,25 @@ def assemble_context(
         not_sent_count=_count(len(not_sent)),
         leader=leader,
         proposals=proposals,
+        has_votes=voted,
+        awards_heading=(
+            "IV. KẾT QUẢ BÌNH XÉT, SUY TÔN VÀ ĐỀ NGHỊ KHEN THƯỞNG"
+            if voted
+            else "IV. ĐỀ XUẤT ĐƠN VỊ DẪN ĐẦU VÀ ĐỀ NGHỊ KHEN THƯỞNG"
+        ),
+        proposals_intro=(
+            f"Căn cứ kết quả chấm điểm, xếp loại và kết quả bỏ phiếu, {words.word} đề nghị "
+            "khen thưởng các đơn vị sau:"
+            if voted
+            else f"Căn cứ kết quả chấm điểm, xếp loại, {words.word} dự kiến đề nghị khen "
+            "thưởng các đơn vị sau, trình hội nghị bỏ phiếu:"
+        ),
+        votes_note=""
+        if voted or half
+        else (
+            f"Chưa có kết quả bỏ phiếu năm {year}: đơn vị dẫn đầu và các đề nghị khen thưởng "
+            f"dưới đây là đề xuất theo kết quả chấm điểm, chờ hội nghị {words.word} bỏ phiếu."
+        ),
         next_term=next_term,
         commendations=stats,
         highlights=narratives["highlights"],
@@ -584,6 +621,19 @@ def _leader(result: PeriodResult, names: dict[str, str], cluster_name: str) -> L
         return Leader(None, text, "", "")
     vote = unit.lead_votes
     votes = votes_text(vote.yes, vote.members, vote.present) if vote else ""
+    if not result.has_votes:
+        text = (
+            f"{unit.name} xếp hạng 1 với {points(unit.total)} điểm, đạt loại {unit.band}; "
+            f"được đề xuất là đơn vị dẫn đầu {cluster_name} năm {result.year}"
+            + (f" và đề nghị tặng {unit.proposal}" if unit.proposal == PROPOSAL_FLAG else "")
+            + ", trình hội nghị bỏ phiếu."
+        )
+        note = (
+            f"Nếu được hội nghị suy tôn, {unit.name} đủ điều kiện để tỉnh xem xét, đề nghị tặng "
+            "Cờ thi đua của Chính phủ (khoản 1 Điều 25 Luật Thi đua, khen thưởng năm 2022); "
+            "tỉnh quyết định."
+        )
+        return Leader(unit.name, text, "", note)
     text = (
         f"{unit.name} xếp hạng 1 với {points(unit.total)} điểm, đạt loại {unit.band}"
         + (f", được {votes}" if votes else "")

@@ -673,7 +673,9 @@ class _Writer:
             self.note(note)
         self.chart()
 
-        self.heading("IV. KẾT QUẢ BÌNH XÉT, SUY TÔN VÀ ĐỀ NGHỊ KHEN THƯỞNG")
+        self.heading(c.awards_heading)
+        if c.votes_note:
+            self.paragraph(c.votes_note)
         self.heading("1. Đơn vị dẫn đầu", 2)
         if c.leader:
             self.paragraph(c.leader.text)
@@ -681,11 +683,7 @@ class _Writer:
                 self.paragraph(c.leader.government_flag_note)
         self.heading("2. Đề nghị khen thưởng", 2)
         if c.proposals:
-            self.paragraph(
-                "Căn cứ kết quả chấm điểm, xếp loại và kết quả bỏ phiếu, "
-                f"{c.cluster_word} đề nghị khen "
-                "thưởng các đơn vị sau:"
-            )
+            self.paragraph(c.proposals_intro)
             rows = [
                 [str(i), p.name, p.total, p.rank, p.band, p.proposal, p.votes]
                 for i, p in enumerate(c.proposals, 1)

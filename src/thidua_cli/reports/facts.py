@@ -42,7 +42,9 @@ class ReportFacts:
     senders: set[str]
     commendations: list[CommendationRecord]
     this_term: RotationProposal | None
-    term_votes: dict[int, list[Vote]] = field(default_factory=dict)  # head/deputy votes by year
+    # head/deputy ballots by the year of the term they elect (cast the year before)
+    term_votes: dict[int, list[Vote]] = field(default_factory=dict)
+    has_votes: bool = False  # any ballot imported for the year under review
 
 
 def latest_year(conn: Connection, cluster_id: int, period: str) -> int | None:
@@ -106,15 +108,24 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
     unit = table_of(conn, "unit")
     code_of: dict[int, str] = {}
     units: dict[str, tuple[str, str]] = {}
-    for row in conn.execute(select(unit.c.id, unit.c.code, unit.c.name, unit.c.short_name)):
+    for row in conn.execute(
+        select(unit.c.id, unit.c.code, unit.c.name, unit.c.short_name).where(
+            unit.c.cluster_id == cluster.id
+        )
+    ):
         code_of[row.id] = row.code
         units[row.code] = (row.name, row.short_name)
 
     mem = table_of(conn, "membership")
-    members = [
-        Member(code_of[r.unit_id], *units[code_of[r.unit_id]], r.rotation_order)
+    members = [  # the names as used that year (SPEC §2)
+        Member(
+            code_of[r.unit_id],
+            r.name or units[code_of[r.unit_id]][0],
+            r.short_name if r.name else units[code_of[r.unit_id]][1],
+            r.rotation_order,
+        )
         for r in conn.execute(
-            select(mem.c.unit_id, mem.c.rotation_order).where(
+            select(mem.c.unit_id, mem.c.rotation_order, mem.c.name, mem.c.short_name).where(
                 mem.c.cluster_id == cluster.id, mem.c.year == year
             )
         )
@@ -161,14 +172,21 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
     for r in conn.execute(
         select(vote).where(
             vote.c.cluster_id == cluster.id,
-            vote.c.year.in_((year, year + 1)),
+            vote.c.year.in_((year - 1, year)),
             vote.c.purpose.in_(("head", "deputy")),
         )
     ):
-        term_votes.setdefault(r.year, []).append(
+        # a head/deputy ballot of year Y elects year Y+1's (SPEC §4.3): keyed by the term
+        term_votes.setdefault(r.year + 1, []).append(
             Vote(r.purpose, code_of[r.unit_id], r.yes, r.members, r.present)
         )
 
+    has_votes = (
+        conn.execute(
+            select(vote.c.year).where(vote.c.cluster_id == cluster.id, vote.c.year == year).limit(1)
+        ).first()
+        is not None
+    )
     this_term = propose_for_year(conn, cluster, year) if members else None
     return ReportFacts(
         cluster=cluster,
@@ -179,4 +197,5 @@ def load_facts(conn: Connection, cluster: ClusterInfo, year: int, period: str) -
         commendations=commendations,
         this_term=this_term,
         term_votes=term_votes,
+        has_votes=has_votes,
     )

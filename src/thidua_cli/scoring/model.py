@@ -6,10 +6,11 @@ Nothing here touches a database or a workbook; points are `Decimal`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from thidua_cli.scoring.rules import Rules
+from thidua_cli.text import format_points, round_points  # noqa: F401  (the one display rounding)
 
 Kind = Literal["base", "bonus", "deduction", "veto"]
 Layer = Literal["self", "peer", "agreed"]
@@ -18,8 +19,6 @@ Period = Literal["H1", "FY"]
 PROPOSAL_FLAG = "Cờ thi đua cấp tỉnh"
 PROPOSAL_BANG_KHEN = "Bằng khen"
 VOTE_PURPOSES: tuple[str, ...] = ("lead", "flag", "bang_khen", "head", "deputy")
-
-_HUNDREDTH = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -143,28 +142,16 @@ class PeriodResult:
     warnings: list[str]
     first_section: str | None = None
     bang_khen_seats: int = 0
+    not_sent: list[str] = field(default_factory=list)  # half-year: units that sent nothing
+    has_votes: bool = False  # any ballot imported for the year
 
     def unit(self, code: str) -> UnitResult | None:
         return next((unit for unit in self.units if unit.code == code), None)
 
 
-def round_points(value: Decimal) -> Decimal:
-    """Round to 2 decimals, half up, for display only."""
-    return value.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def format_points(value: Decimal) -> str:
-    """Vietnamese display of points: 2 decimals at most, decimal comma ("9,5", "96,33", "10")."""
-    text = format(round_points(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace(".", ",")
-
-
 def _json_number(value: Decimal) -> float:
-    return float(round_points(value))
+    """JSON carries the exact value (SPEC §4.4); only displays round."""
+    return float(value)
 
 
 def _json_scale(value: Decimal) -> int | float:

@@ -27,9 +27,10 @@ from thidua_cli.scoring.model import (
     Vote,
     format_points,
 )
-from thidua_cli.scoring.rules import Rules
+from thidua_cli.scoring.rules import VOTE_PURPOSE_NAMES, Rules
 
 _TRIM_MIN_SCORERS = 5
+_LAYER_NAMES = {"agreed": "thống nhất", "peer": "chấm chéo", "self": "tự chấm"}
 
 _TIE_BETTER = {
     "first_section": "điểm chuẩn mục {section} cao hơn",
@@ -70,7 +71,7 @@ class _UnitScore:
     deduction: Fraction = Fraction(0)
     first_section: Fraction = Fraction(0)
     missing: list[str] = field(default_factory=list)
-    from_self: list[str] = field(default_factory=list)
+    layer: Layer | None = None
     vetoed_by: list[str] = field(default_factory=list)
     self_total: Fraction | None = None
     lead_vote: Vote | None = None
@@ -128,28 +129,56 @@ def _points(entry: ScoreEntry, criterion: Criterion) -> Fraction:
     return abs(value) if criterion.kind == "deduction" else value
 
 
+def unit_layer(unit: str, entries: Iterable[dict[Layer, dict[str, Fraction]]]) -> Layer | None:
+    """The one layer a unit is scored on (SPEC §4.1): agreed if it has any agreed score, else
+    peer if anyone else scored it, else self; None when it has no score at all."""
+    found: set[Layer] = set()
+    for layers in entries:
+        for layer, by_scorer in layers.items():
+            if layer == "peer":
+                if any(scorer != unit for scorer in by_scorer):
+                    found.add("peer")
+            elif by_scorer:
+                found.add(layer)
+    for layer in ("agreed", "peer", "self"):
+        if layer in found:
+            return layer  # type: ignore[return-value]
+    return None
+
+
+_LAYER_DETAIL = {"agreed": "điểm thống nhất", "self": "điểm tự chấm (chưa thẩm định)"}
+_BLANK_IN_LAYER = {
+    "agreed": "không có điểm thống nhất",
+    "peer": "không có điểm chấm chéo",
+    "self": "không tự chấm",
+}
+
+
 def _score_leaf(
     unit: str,
     criterion: Criterion,
     entries: dict[Layer, dict[str, Fraction]],
+    layer: Layer | None,
     aggregation: str,
-) -> tuple[Layer | None, Fraction | None, str]:
-    agreed = entries.get("agreed")
-    if agreed:
-        return "agreed", next(iter(agreed.values())), "điểm thống nhất"
-    peer_all = entries.get("peer", {})
-    peers = [points for scorer, points in peer_all.items() if scorer != unit]
-    if peers:
-        value, detail = _aggregate(peers, aggregation)
-        if unit in peer_all:
-            detail += f" (không tính điểm {unit} tự chấm cho mình)"
-        return "peer", value, detail
-    own = entries.get("self")
-    if own:
-        return "self", next(iter(own.values())), "điểm tự chấm (chưa thẩm định)"
+) -> tuple[Fraction | None, str]:
+    """The leaf's points in the unit's layer; a blank is none (bonus, deduction, veto) or 0 and
+    missing (base). Other layers are never looked at."""
+    if layer == "peer":
+        peer_all = entries.get("peer", {})
+        peers = [points for scorer, points in peer_all.items() if scorer != unit]
+        if peers:
+            value, detail = _aggregate(peers, aggregation)
+            if unit in peer_all:
+                detail += f" (không tính điểm {unit} tự chấm cho mình)"
+            return value, detail
+    elif layer is not None:
+        own = entries.get(layer)
+        if own:
+            return next(iter(own.values())), _LAYER_DETAIL[layer]
+    blank = _BLANK_IN_LAYER.get(layer or "", "chưa có điểm")
     if criterion.kind == "base":
-        return None, None, "chưa có điểm, tính 0 điểm"
-    return None, None, "không có"
+        return None, f"{blank}, tính 0 điểm"
+    return None, f"{blank}, không tính"
 
 
 def _index_scores(
@@ -230,21 +259,21 @@ def _score_unit(
     first_section: tuple[bool, str | None],
 ) -> _UnitScore:
     unit = _UnitScore(info=info)
+    entries_of = [index.get((info.code, criterion.code), {}) for criterion in leaves]
+    layer = unit_layer(info.code, entries_of)
+    unit.layer = layer
     # the points of each kind, as used and as self-scored, summed once at the end
     used: dict[str, list[Fraction]] = {"base": [], "bonus": [], "deduction": []}
     own_points: dict[str, list[Fraction]] = {"base": [], "bonus": [], "deduction": []}
     in_first_section: list[Fraction] = []
     has_self = False
-    for criterion in leaves:
-        entries = index.get((info.code, criterion.code), {})
-        layer, value, detail = _score_leaf(info.code, criterion, entries, rules.aggregation)
+    for criterion, entries in zip(leaves, entries_of, strict=True):
+        value, detail = _score_leaf(info.code, criterion, entries, layer, rules.aggregation)
         own = entries.get("self")
         if own:
             has_self = True
             if criterion.kind in own_points:
                 own_points[criterion.kind].append(next(iter(own.values())))
-        if layer == "self":
-            unit.from_self.append(criterion.code)
         points = value or Fraction(0)
         if criterion.kind in used:
             used[criterion.kind].append(points)
@@ -262,7 +291,7 @@ def _score_unit(
                 title=criterion.title,
                 kind=criterion.kind,
                 max_points=criterion.max_points,
-                layer_used=layer,
+                layer_used=layer if value is not None else None,
                 points=None if value is None else to_decimal(value),
                 detail=detail,
                 section=criterion.section,
@@ -349,28 +378,40 @@ def _band(total: Fraction, rules: Rules, bands: list[tuple[str, Decimal]]) -> in
     return len(bands) - 1
 
 
-def _vote_failures(vote: Vote, rules: Rules) -> list[str]:
+def vote_failures(vote: Vote, rules: Rules) -> list[str]:
+    """Why a ballot does not pass under the rules of its purpose (SPEC §4.3, §5): the share of
+    yes votes over `vote_denominator` against `vote_threshold`, attendance against `quorum`."""
+    purpose = VOTE_PURPOSE_NAMES.get(vote.purpose, vote.purpose)
     if vote.members <= 0:
-        return [f"kết quả bỏ phiếu Dẫn đầu của {vote.unit} ghi tổng số thành viên bằng 0"]
+        return [f"kết quả bỏ phiếu {purpose} của {vote.unit} ghi tổng số thành viên bằng 0"]
     present = vote.members if vote.present is None else vote.present
     failures: list[str] = []
-    approval = Fraction(vote.yes, vote.members)
-    if approval < rules.vote_threshold:
+    base = present if rules.vote_denominator == "present" and present > 0 else vote.members
+    threshold = rules.threshold_for(vote.purpose)
+    quorum = rules.quorum_for(vote.purpose)
+    approval = Fraction(vote.yes, base)
+    if approval < threshold:
+        of = "số có mặt" if base != vote.members else "tổng số thành viên"
         failures.append(
-            f"{vote.unit} chỉ được {vote.yes}/{vote.members} phiếu đồng ý ({_percent(approval)}), "
-            f"dưới tỷ lệ {_percent(Fraction(rules.vote_threshold))} của quy chế"
+            f"{vote.unit} chỉ được {vote.yes}/{base} phiếu đồng ý {purpose} trên {of} "
+            f"({_percent(approval)}), dưới tỷ lệ {_percent(threshold)} của quy chế"
         )
     attendance = Fraction(present, vote.members)
-    if attendance < rules.quorum:
+    if attendance < quorum:
         failures.append(
-            f"chỉ có {present}/{vote.members} thành viên có mặt khi bỏ phiếu "
-            f"({_percent(attendance)}), chưa đủ tỷ lệ {_percent(Fraction(rules.quorum))}"
+            f"chỉ có {present}/{vote.members} thành viên có mặt khi bỏ phiếu {purpose} "
+            f"({_percent(attendance)}), chưa đủ tỷ lệ {_percent(quorum)}"
         )
     return failures
 
 
 def _choose_leader(
-    ordered: list[_UnitScore], bands: list[tuple[str, Decimal]], rules: Rules, warnings: list[str]
+    ordered: list[_UnitScore],
+    bands: list[tuple[str, Decimal]],
+    rules: Rules,
+    warnings: list[str],
+    has_votes: bool,
+    year: int,
 ) -> tuple[_UnitScore | None, str]:
     if not ordered:
         return None, "Không có đơn vị dẫn đầu: chưa có đơn vị nào để xếp hạng."
@@ -390,7 +431,7 @@ def _choose_leader(
             f"{unit.code} chỉ đạt loại {bands[unit.band_index][0]}, chưa đạt {bands[0][0]}"
         )
     if unit.lead_vote is not None:
-        failures.extend(_vote_failures(unit.lead_vote, rules))
+        failures.extend(vote_failures(unit.lead_vote, rules))
     elif any(other.lead_vote for other in ordered):
         warnings.append(
             f"Có kết quả bỏ phiếu Dẫn đầu nhưng không có phiếu cho {unit.code}, "
@@ -398,6 +439,12 @@ def _choose_leader(
         )
     if failures:
         return None, f"Không có đơn vị dẫn đầu: {'; '.join(failures)}."
+    if not has_votes:
+        return unit, (
+            f"{unit.code} ({unit.info.name}) được đề xuất là đơn vị dẫn đầu (xếp hạng 1, đạt "
+            f"loại {bands[0][0]}), chờ hội nghị bỏ phiếu: chưa nhập kết quả bỏ phiếu năm "
+            f"{year}."
+        )
     votes = ""
     if unit.lead_vote is not None:
         votes = f", được {unit.lead_vote.yes}/{unit.lead_vote.members} phiếu đồng ý"
@@ -474,20 +521,28 @@ def rank_period(inp: PeriodInput) -> PeriodResult:
     votes = _index_votes(inp.votes)
     first_section = _first_section(leaves)
     scored: list[_UnitScore] = []
+    not_sent: list[str] = []
+    has_votes = bool(inp.votes)
     for info in sorted(inp.units, key=lambda unit: unit.code):
         unit = _score_unit(info, leaves, index, rules, first_section)
+        if half_year and unit.layer is None:
+            not_sent.append(info.code)  # listed as not having sent its form, not ranked
+            continue
         unit.votes = votes.get(info.code, {})
         unit.lead_vote = unit.votes.get("lead")
         unit.band_index = _band(unit.total, rules, bands)
         scored.append(unit)
-        if unit.from_self and not half_year:
+        if unit.layer == "self" and not half_year:
             warnings.append(
-                f"Đơn vị {unit.code} chưa có điểm thống nhất hay chấm chéo ở tiêu chí "
-                f"{', '.join(unit.from_self)}: dùng điểm tự chấm, kết quả chưa thẩm định."
+                f"Đơn vị {unit.code} chưa có điểm thống nhất hay chấm chéo: dùng điểm tự chấm, "
+                "kết quả chưa thẩm định."
             )
-        if unit.missing:
+        if unit.layer is None and leaves:
+            warnings.append(f"Đơn vị {unit.code} chưa có điểm nào năm {inp.year}.")
+        elif unit.missing:
+            layer = _LAYER_NAMES[unit.layer] if unit.layer else ""
             warnings.append(
-                f"Đơn vị {unit.code} chưa có điểm ở tiêu chí {', '.join(unit.missing)}: "
+                f"Đơn vị {unit.code} chưa có điểm {layer} ở tiêu chí {', '.join(unit.missing)}: "
                 "tính 0 điểm."
             )
         if unit.vetoed_by:
@@ -524,13 +579,22 @@ def rank_period(inp: PeriodInput) -> PeriodResult:
             "hội nghị cụm quyết định."
         )
 
+    if not_sent:
+        warnings.append(
+            f"Chưa gửi bảng tự chấm: {', '.join(not_sent)} (không xếp hạng trong kỳ này)."
+        )
+    if not half_year and not has_votes and scored:
+        warnings.append(
+            f"Chưa nhập kết quả bỏ phiếu năm {inp.year}: đơn vị dẫn đầu và các đề nghị khen "
+            "thưởng dưới đây là đề xuất, chờ hội nghị bỏ phiếu."
+        )
     seats = max(1, int((rules.bang_khen_quota * len(inp.units)).to_integral_value(ROUND_FLOOR)))
     leader: _UnitScore | None = None
     proposals: dict[str, str] = {}
     if half_year:
         leader_note = "Sơ kết 6 tháng đầu năm: chưa bình xét đơn vị dẫn đầu và đề nghị khen thưởng."
     else:
-        leader, leader_note = _choose_leader(ordered, bands, rules, warnings)
+        leader, leader_note = _choose_leader(ordered, bands, rules, warnings, has_votes, inp.year)
         if leader is None:
             warnings.append(leader_note)
         proposals = _propose(ordered, leader, good_index, seats, rules, warnings)
@@ -548,6 +612,8 @@ def rank_period(inp: PeriodInput) -> PeriodResult:
         warnings=warnings,
         first_section=first_section[1],
         bang_khen_seats=seats,
+        not_sent=not_sent,
+        has_votes=has_votes,
     )
 
 
@@ -577,7 +643,7 @@ def _unit_result(
         leader=leader is unit,
         proposal=proposals.get(unit.code),
         vetoed=bool(unit.vetoed_by),
-        provisional=half_year or bool(unit.from_self),
+        provisional=half_year or unit.layer in ("self", None),
         missing=list(unit.missing),
         lines=list(unit.lines),
         tie_note=" ".join(notes) if notes else None,

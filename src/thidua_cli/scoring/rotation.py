@@ -11,8 +11,9 @@ from thidua_cli.scoring.model import UnitInfo
 from thidua_cli.scoring.rules import ROTATION_METHODS
 
 # Several records for one year: an election beats imported data, which beats an old proposal.
-_HOW_PRIORITY = {"elected": 0, "imported": 1, "proposed": 2}
-_DECIDED = ("elected", "imported")
+# A passing head/deputy ballot of the year before ("voted") is an election too.
+_HOW_PRIORITY = {"elected": 0, "voted": 1, "imported": 2, "proposed": 3}
+_DECIDED = ("elected", "voted", "imported")
 
 
 @dataclass
@@ -78,6 +79,15 @@ def _decided_proposal(record: LeadershipRecord, year: int, method: str) -> Rotat
     if record.how == "elected":
         head_reason = f"Hội nghị cụm đã bầu Trưởng cụm năm {year} (kết quả đã ghi nhận)"
         deputy_reason = f"Hội nghị cụm đã bầu Phó cụm năm {year} (kết quả đã ghi nhận)"
+    elif record.how == "voted":
+        head_reason = (
+            f"Hội nghị tổng kết năm {year - 1} đã bỏ phiếu bầu Trưởng cụm năm {year} "
+            "(đạt tỷ lệ phiếu của quy chế)"
+        )
+        deputy_reason = (
+            f"Hội nghị tổng kết năm {year - 1} đã bỏ phiếu bầu Phó cụm năm {year} "
+            "(đạt tỷ lệ phiếu của quy chế)"
+        )
     else:
         head_reason = f"Trưởng cụm năm {year} theo dữ liệu đã nhập"
         deputy_reason = f"Phó cụm năm {year} theo dữ liệu đã nhập"

@@ -16,6 +16,15 @@ AGGREGATIONS: tuple[str, ...] = ("mean", "median", "trimmed_mean")
 TIE_BREAKS: tuple[str, ...] = ("first_section", "fewer_deductions", "lead_votes")
 ROTATION_METHODS: tuple[str, ...] = ("deputy_succeeds", "round_robin", "leader_hosts", "elect")
 TEXT_KEYS: tuple[str, ...] = ("organiser", "place", "signer_title", "signer_name", "doc_code")
+VOTE_DENOMINATORS: tuple[str, ...] = ("members", "present")
+# The ballot purposes (the votes sheet's Nội dung), by code, as the documents name them.
+VOTE_PURPOSE_NAMES: dict[str, str] = {
+    "lead": "Dẫn đầu",
+    "flag": "Cờ thi đua",
+    "bang_khen": "Bằng khen",
+    "head": "Trưởng cụm",
+    "deputy": "Phó cụm",
+}
 
 # Default raw text per key, in the order of SPEC §5. Quorum is exactly 2/3: the spec's 0.6667 is
 # that fraction rounded, and 6 present of 9 members must reach it.
@@ -27,6 +36,7 @@ RULE_KEYS: dict[str, str] = {
     "tie_break": "first_section, fewer_deductions, lead_votes",
     "vote_threshold": "0.70",
     "quorum": "2/3",
+    "vote_denominator": "members",
     "flags_per_cluster": "1",
     "bang_khen_quota": "0.30",
     "rotation": "deputy_succeeds",
@@ -45,8 +55,11 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     "aggregation": "Cách gộp điểm chấm chéo (mean / median / trimmed_mean)",
     "bonus_cap": "Điểm thưởng tối đa được tính",
     "tie_break": "Thứ tự tiêu chí phụ khi bằng tổng điểm",
-    "vote_threshold": "Tỷ lệ phiếu đồng ý tối thiểu để công nhận đơn vị dẫn đầu",
-    "quorum": "Tỷ lệ thành viên có mặt tối thiểu khi bỏ phiếu",
+    "vote_threshold": "Tỷ lệ phiếu đồng ý tối thiểu (một số, hoặc theo nội dung: "
+    "Dẫn đầu:0.7, Cờ thi đua:0.9, Bằng khen:0.5)",
+    "quorum": "Tỷ lệ thành viên có mặt tối thiểu khi bỏ phiếu (một số, hoặc theo nội dung)",
+    "vote_denominator": "Mẫu số tính tỷ lệ phiếu: members (tổng số thành viên) hoặc present "
+    "(số có mặt)",
     "flags_per_cluster": "Số Cờ thi đua cấp tỉnh được đề nghị mỗi cụm",
     "bang_khen_quota": "Tỷ lệ đơn vị được đề nghị Bằng khen (làm tròn xuống, ít nhất 1)",
     "rotation": "Cách luân phiên Trưởng cụm",
@@ -90,8 +103,10 @@ class Rules:
     aggregation: str = "mean"
     bonus_cap: Decimal = Decimal("10")
     tie_break: list[str] = field(default_factory=lambda: list(TIE_BREAKS))
-    vote_threshold: Fraction = Fraction(7, 10)
-    quorum: Fraction = Fraction(2, 3)
+    # per ballot purpose; the key "" is the value for every purpose not named
+    vote_threshold: dict[str, Fraction] = field(default_factory=lambda: {"": Fraction(7, 10)})
+    quorum: dict[str, Fraction] = field(default_factory=lambda: {"": Fraction(2, 3)})
+    vote_denominator: str = "members"
     flags_per_cluster: int = 1
     bang_khen_quota: Decimal = Decimal("0.30")
     rotation: str = "deputy_succeeds"
@@ -102,6 +117,12 @@ class Rules:
     signer_title: str = ""
     signer_name: str = ""
     doc_code: str = ""
+
+    def threshold_for(self, purpose: str) -> Fraction:
+        return self.vote_threshold.get(purpose, self.vote_threshold.get("", Fraction(7, 10)))
+
+    def quorum_for(self, purpose: str) -> Fraction:
+        return self.quorum.get(purpose, self.quorum.get("", Fraction(2, 3)))
 
     @classmethod
     def default(cls) -> Rules:
@@ -159,6 +180,54 @@ def _parse_ratio(key: str, text: str, example: str) -> Fraction:
             f"ví dụ {example}."
         )
     return value
+
+
+_PURPOSE_RATIO = re.compile(
+    r"\s*([^:;,0-9][^:;,]*?)\s*:\s*(\d+\s*/\s*\d+|\d+(?:[.,]\d+)?)\s*(?:[,;]|$)"
+)
+
+
+def _purpose_key(name: str) -> str | None:
+    folded = _fold(name)
+    for code, label in VOTE_PURPOSE_NAMES.items():
+        if folded in (_fold(label), code.replace("_", " ")):
+            return code
+    if folded in ("co thi dua cap tinh", "co"):
+        return "flag"
+    return None
+
+
+def _parse_ratios(key: str, text: str) -> dict[str, Fraction]:
+    """One ratio for every ballot, or one per purpose: `Dẫn đầu:0.7, Cờ thi đua:0.9`."""
+    example = "0,7 hoặc 2/3, hoặc theo nội dung: Dẫn đầu:0.7, Cờ thi đua:0.9, Bằng khen:0.5"
+    if ":" not in text:
+        return {"": _parse_ratio(key, text, example)}
+    ratios: dict[str, Fraction] = {}
+    position = 0
+    while position < len(text):
+        match = _PURPOSE_RATIO.match(text, position)
+        if not match or match.end() == position:
+            raise RuleError(
+                f"Giá trị «{text}» của {key} không hợp lệ: ghi một tỷ lệ, hoặc «nội dung:tỷ lệ» "
+                f"cách nhau bởi dấu phẩy, ví dụ {example}."
+            )
+        purpose = _purpose_key(match.group(1))
+        if purpose is None:
+            raise RuleError(
+                f"Nội dung bỏ phiếu «{match.group(1)}» trong {key} không hợp lệ: chỉ dùng "
+                f"{', '.join(VOTE_PURPOSE_NAMES.values())}."
+            )
+        if purpose in ratios:
+            raise RuleError(f"Nội dung «{match.group(1)}» bị ghi hai lần trong {key}.")
+        ratios[purpose] = _parse_ratio(key, match.group(2), example)
+        position = match.end()
+    default = Fraction(7, 10) if key == "vote_threshold" else Fraction(2, 3)
+    return {"": default, **ratios}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", _clean(text).lower()).replace("đ", "d")
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 def _parse_choice(key: str, text: str, choices: tuple[str, ...]) -> str:
@@ -248,7 +317,9 @@ def parse_rule_value(key: str, text: str) -> Any:
     if key == "tie_break":
         return _parse_tie_break(text)
     if key in ("vote_threshold", "quorum"):
-        return _parse_ratio(key, text, "0,7 hoặc 2/3")
+        return _parse_ratios(key, text)
+    if key == "vote_denominator":
+        return _parse_choice(key, text, VOTE_DENOMINATORS)
     if key in ("flags_per_cluster", "no_repeat_years"):
         return _parse_int(key, text, "1")
     # bang_khen_quota, non_leader_target
@@ -278,6 +349,16 @@ def format_rule_value(key: str, value: Any) -> str:
         return ", ".join(f"{name}:{_format_decimal(threshold)}" for name, threshold in value)
     if key == "tie_break":
         return ", ".join(value)
+    if isinstance(value, dict):  # per-purpose ratios
+        if set(value) == {""}:
+            return _format_fraction(value[""])
+        return ", ".join(
+            f"{VOTE_PURPOSE_NAMES[purpose]}:{_format_fraction(ratio)}".replace(",", ".")
+            if "/" not in _format_fraction(ratio)
+            else f"{VOTE_PURPOSE_NAMES[purpose]}:{_format_fraction(ratio)}"
+            for purpose, ratio in value.items()
+            if purpose
+        )
     if isinstance(value, Fraction):
         return _format_fraction(value)
     if isinstance(value, Decimal):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..text import clean, is_safe_code
@@ -13,6 +13,7 @@ class InitResult:
     url: str
     cluster_code: str | None
     created_cluster: bool
+    notes: list[str] = field(default_factory=list)
 
 
 def init_database(
@@ -21,6 +22,7 @@ def init_database(
     from sqlalchemy import select
 
     from ..store.db import database_url, display_url, get_engine
+    from ..store.locks import locked_years
     from ..store.tables import table_of
 
     if bool(code) != bool(name):
@@ -35,6 +37,7 @@ def init_database(
         )
     engine = get_engine(db, create=True)
     created = False
+    notes: list[str] = []
     with engine.begin() as conn:
         table = table_of(conn, "cluster")
         if code:
@@ -49,10 +52,23 @@ def init_database(
                 conn.execute(table.insert().values(code=code, **values))
                 created = True
             else:
-                conn.execute(
-                    table.update()
-                    .where(table.c.code == code)
-                    .values(**{k: v for k, v in values.items() if v})
-                )
+                changes = {k: v for k, v in values.items() if v and v != existing._mapping[k]}
+                labels = {
+                    "name": "Tên cụm",
+                    "province": "Địa danh",
+                    "organiser": "Cơ quan chủ quản",
+                }
+                for column, new in changes.items():
+                    notes.append(f"{labels[column]}: {existing._mapping[column]} → {new}.")
+                if changes:
+                    conn.execute(table.update().where(table.c.code == code).values(**changes))
+                    frozen = sorted(locked_years(conn, existing.id))
+                    if frozen:
+                        # the documents of a finalised year keep the header they were frozen with
+                        notes.append(
+                            f"Năm đã chốt ({', '.join(map(str, frozen))}) giữ nguyên tên và địa "
+                            "danh như lúc chốt; chốt lại bằng `thidua rank --year NĂM --finalize "
+                            "--force` nếu cần."
+                        )
     engine.dispose()
-    return InitResult(display_url(database_url(db)), code, created)
+    return InitResult(display_url(database_url(db)), code, created, notes)

@@ -52,6 +52,13 @@ def pick_cluster(conn: Connection, code: str | None) -> ClusterInfo:
 
 
 def open_engine(db: str | None, create: bool = False) -> Engine:
-    from ..store.db import get_engine
+    """The database, upgraded in place if an earlier version made it; a year that version
+    finalised is frozen on the way (it had no snapshot)."""
+    from ..store.db import get_engine, upgraded_from
 
-    return get_engine(db, create=create)
+    engine = get_engine(db, create=create)
+    if upgraded_from(engine) is not None:
+        from .ranking import freeze_unfrozen
+
+        freeze_unfrozen(engine)
+    return engine

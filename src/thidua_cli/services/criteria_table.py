@@ -25,6 +25,30 @@ def is_roman(code: str) -> bool:
     return bool(code) and all(ch in _ROMAN for ch in code)
 
 
+_KIND_TITLES = (
+    ("diem thuong", "bonus"),
+    ("diem cong", "bonus"),
+    ("tieu chi thuong", "bonus"),
+    ("cong diem", "bonus"),
+    ("diem tru", "deduction"),
+    ("tieu chi tru", "deduction"),
+    ("tru diem", "deduction"),
+    ("diem liet", "veto"),
+    ("tieu chi liet", "veto"),
+)
+
+
+def kind_named(title: str) -> str | None:
+    """The kind a section's title names (`III. ĐIỂM THƯỞNG`, `Điểm trừ`), or None."""
+    from ..text import fold
+
+    folded = fold(title)
+    for words, kind in _KIND_TITLES:
+        if folded.startswith(words) or f" {words}" in f" {folded}":
+            return kind
+    return None
+
+
 def shape_table(
     rows: list[tuple[str, str, Decimal | None, str | None]],
 ) -> tuple[list[ShapedCriterion], list[tuple[int, str]]]:
@@ -48,6 +72,8 @@ def shape_table(
                     break
             if parent is None:
                 parent = section
+        if kind is None and (parent is None or is_roman(code)):
+            kind = kind_named(title)  # many tables name the kind only in the section's title
         inherited = by_code[parent].kind if parent in by_code else "base"
         item = ShapedCriterion(code, title, parent, section, max_points, kind or inherited, order)
         shaped.append(item)

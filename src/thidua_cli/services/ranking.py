@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ThiduaError
+from ..errors import ThiduaError, UsageError
 from .context import ClusterInfo, pick_cluster
 
 if TYPE_CHECKING:
@@ -54,7 +54,8 @@ def effective_rules(conn: Connection, cluster_id: int, year: int) -> tuple[Rules
         ) from None
 
 
-def _unit_names(conn: Connection) -> tuple[dict[int, str], dict[str, str]]:
+def _unit_names(conn: Connection, cluster_id: int) -> tuple[dict[int, str], dict[str, str]]:
+    """The cluster's units: id -> code, and code -> latest name."""
     from sqlalchemy import select
 
     from ..store.tables import table_of
@@ -62,7 +63,9 @@ def _unit_names(conn: Connection) -> tuple[dict[int, str], dict[str, str]]:
     table = table_of(conn, "unit")
     code_of: dict[int, str] = {}
     names: dict[str, str] = {}
-    for row in conn.execute(select(table.c.id, table.c.code, table.c.name)):
+    for row in conn.execute(
+        select(table.c.id, table.c.code, table.c.name).where(table.c.cluster_id == cluster_id)
+    ):
         code_of[row.id] = row.code
         names[row.code] = row.name
     return code_of, names
@@ -78,12 +81,12 @@ def load_period_input(
     from ..store.tables import table_of
 
     cid = cluster.id
-    code_of, names = _unit_names(conn)
+    code_of, names = _unit_names(conn, cid)
     mem = table_of(conn, "membership")
     units = [
-        UnitInfo(code_of[r.unit_id], names[code_of[r.unit_id]], r.rotation_order)
+        UnitInfo(code_of[r.unit_id], r.name or names[code_of[r.unit_id]], r.rotation_order)
         for r in conn.execute(
-            select(mem.c.unit_id, mem.c.rotation_order).where(
+            select(mem.c.unit_id, mem.c.rotation_order, mem.c.name).where(
                 mem.c.cluster_id == cid, mem.c.year == year
             )
         )
@@ -138,20 +141,6 @@ def load_period_input(
     return PeriodInput(cluster.code, year, period, units, criteria, scores, votes, rules)  # type: ignore[arg-type]
 
 
-def _is_locked(conn: Connection, cluster_id: int, year: int) -> bool:
-    from sqlalchemy import select
-
-    from ..store.tables import table_of
-
-    table = table_of(conn, "year_lock")
-    return (
-        conn.execute(
-            select(table.c.year).where(table.c.cluster_id == cluster_id, table.c.year == year)
-        ).first()
-        is not None
-    )
-
-
 def rank_and_store(
     engine: Engine,
     cluster_code: str | None,
@@ -161,104 +150,255 @@ def rank_and_store(
     finalize: bool = False,
     force: bool = False,
 ) -> RankOutcome:
-    """Rank a period, replace its stored results (when they changed), optionally lock the
-    year."""
+    """`thidua rank`: compute and store a period's results; `finalize` freezes the year.
+
+    A finalised year is shown as frozen and nothing is written, unless `force`: then it is
+    ranked again, recorded in the audit trail and frozen again."""
+    from ..store.locks import claim_cluster, frozen, locked_years
+    from ..store.writes import record_audit
+
+    if finalize and period != "FY":
+        raise UsageError(
+            "Chỉ chốt được kết quả cả năm, không chốt kỳ 6 tháng.", "Bỏ --half khi dùng --finalize."
+        )
+    if not force:
+        with engine.connect() as conn:  # a view of a finalised year never writes
+            cluster = pick_cluster(conn, cluster_code)
+            shown = _frozen_outcome(conn, cluster, year, period)
+        if shown is not None:
+            return shown
+    with engine.begin() as conn:
+        cluster = pick_cluster(conn, cluster_code)
+        if finalize or force:  # a lock is taken or passed: serialise with every writer
+            claim_cluster(conn, cluster.id)
+        if frozen(conn, cluster.id, year) is not None and not force:
+            shown = _frozen_outcome(conn, cluster, year, period)  # finalised meanwhile
+            if shown is not None:
+                conn.rollback()
+                return shown
+        finalised = locked_years(conn, cluster.id)
+        locked = year in finalised
+        notes = []
+        if locked and not force:
+            # finalised without a snapshot (by hand, or an upgrade that could not rank it):
+            # freeze it now as it stands, with its finalisation time
+            outcome = freeze_year(conn, cluster, year, finalised[year]).get(period) or rank_in(
+                conn, cluster, year, period
+            )
+            notes.append(f"Năm {year} đã chốt: đã lưu bản chốt của năm.")
+        elif locked:
+            record_audit(conn, cluster.id, [year], "forced_rank", period)
+            outcome = refreeze(conn, cluster, [year], keep_period=period) or rank_in(
+                conn, cluster, year, period
+            )
+            notes.append(
+                f"Năm {year} đã chốt; xếp hạng lại và chốt lại do có --force (đã ghi lại)."
+            )
+        elif finalize:
+            outcome = freeze_year(conn, cluster, year, datetime.now(UTC))[period]
+            notes.append(
+                f"Đã chốt năm {year}: từ nay mọi thay đổi dữ liệu, quy chế của năm này cần --force."
+            )
+        else:
+            outcome = rank_in(conn, cluster, year, period)
+        outcome.notes = notes + outcome.notes
+    return outcome
+
+
+def rank_in(conn: Connection, cluster: ClusterInfo, year: int, period: str) -> RankOutcome:
+    """Rank a period on this connection and replace its stored results when they changed."""
     from sqlalchemy import delete, select
 
     from ..scoring import rank_period
     from ..store.tables import table_of
-    from ..store.writes import record_audit
+
+    inp = load_period_input(conn, cluster, year, period)
+    if not inp.units:
+        raise ThiduaError(
+            f"Năm {year} chưa có danh sách đơn vị thành viên.",
+            "Nhập sheet Đơn vị bằng `thidua import` trước.",
+        )
+    if not inp.criteria:
+        raise ThiduaError(
+            f"Năm {year} chưa có bảng tiêu chí.",
+            "Nhập sheet Tiêu chí bằng `thidua import` trước.",
+        )
+    if not inp.scores:
+        raise ThiduaError(
+            f"Chưa có điểm nào cho năm {year} ({PERIOD_NAMES[period]}).",
+            "Nhập bảng tự chấm hoặc bảng điểm thống nhất bằng `thidua import`.",
+        )
+    try:
+        result = rank_period(inp)
+    except ValueError as problem:
+        raise ThiduaError(str(problem), "Kiểm tra lại dữ liệu đã nhập.") from None
+    now = datetime.now(UTC)
+    unit_ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
+    res = table_of(conn, "result")
+    where = (res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period)
+    rows = [_result_row(cluster.id, year, period, u, unit_ids, now) for u in result.units]
+    stored = [dict(r._mapping) for r in conn.execute(select(res).where(*where))]
+    if _without_time(stored) == _without_time(rows):
+        # the same results again: nothing is written (no commit to wait for on disk), and
+        # they keep the time they were first stored at
+        now = max(r["computed_at"] for r in stored) if stored else now
+    else:
+        conn.execute(delete(res).where(*where))
+        if rows:
+            conn.execute(res.insert(), rows)
+    outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
+    outcome.stored_at = now
+    return outcome
+
+
+def _periods_to_freeze(conn: Connection, cluster_id: int, year: int) -> list[str]:
+    """The year-end always; the half-year too when it has scores (its report is frozen too)."""
+    from sqlalchemy import select
+
+    from ..store.tables import table_of
+
+    score = table_of(conn, "score")
+    has_half = conn.execute(
+        select(score.c.year)
+        .where(score.c.cluster_id == cluster_id, score.c.year == year, score.c.period == "H1")
+        .limit(1)
+    ).first()
+    return ["FY", "H1"] if has_half else ["FY"]
+
+
+def freeze_year(
+    conn: Connection, cluster: ClusterInfo, year: int, finalized_at: datetime
+) -> dict[str, RankOutcome]:
+    """Rank and store the year's periods and freeze them with their report facts."""
+    from ..reports.facts import load_facts
+    from ..store.locks import write_frozen
+    from .snapshot import dumps
+
+    outcomes: dict[str, RankOutcome] = {}
+    frozen: dict[str, dict[str, Any]] = {}
+    for period in _periods_to_freeze(conn, cluster.id, year):
+        outcome = rank_in(conn, cluster, year, period)
+        outcome.stored_at = finalized_at
+        outcome.finalized = True
+        outcomes[period] = outcome
+        frozen[period] = {"outcome": outcome, "facts": load_facts(conn, cluster, year, period)}
+    write_frozen(conn, cluster.id, year, finalized_at, dumps(frozen))
+    return outcomes
+
+
+def refreeze(
+    conn: Connection, cluster: ClusterInfo, years: list[int], keep_period: str = "FY"
+) -> RankOutcome:
+    """After a forced change: freeze the finalised years again, from the data as it now is.
+    Returns the outcome of `keep_period` of the last year (for `rank --force`)."""
+    outcome = None
+    for year in years:
+        outcome = freeze_year(conn, cluster, year, datetime.now(UTC)).get(keep_period)
+    return outcome  # type: ignore[return-value]
+
+
+def freeze_unfrozen(engine: Engine) -> None:
+    """Years finalised by a version without snapshots are frozen when the database is first
+    opened by this one (their stored results are recomputed by the same rules)."""
+    from sqlalchemy import select
+
+    from ..store.tables import table_of
 
     with engine.begin() as conn:
-        cluster = pick_cluster(conn, cluster_code)
-        locked = _is_locked(conn, cluster.id, year)
-        if locked and not force:
-            raise ThiduaError(
-                f"Năm {year} đã chốt kết quả; không xếp hạng lại.",
-                "Xem kết quả đã lưu trong báo cáo, hoặc dùng --force nếu thật sự cần "
-                "(sẽ được ghi lại).",
+        lock = table_of(conn, "year_lock")
+        cluster_t = table_of(conn, "cluster")
+        rows = conn.execute(
+            select(lock.c.cluster_id, lock.c.year, lock.c.finalized_at).where(
+                lock.c.snapshot.is_(None)
             )
-        inp = load_period_input(conn, cluster, year, period)
-        if not inp.units:
-            raise ThiduaError(
-                f"Năm {year} chưa có danh sách đơn vị thành viên.",
-                "Nhập sheet Đơn vị bằng `thidua import` trước.",
-            )
-        if not inp.criteria:
-            raise ThiduaError(
-                f"Năm {year} chưa có bảng tiêu chí.",
-                "Nhập sheet Tiêu chí bằng `thidua import` trước.",
-            )
-        if not inp.scores:
-            raise ThiduaError(
-                f"Chưa có điểm nào cho năm {year} ({PERIOD_NAMES[period]}).",
-                "Nhập bảng tự chấm hoặc bảng điểm thống nhất bằng `thidua import`.",
-            )
-        try:
-            result = rank_period(inp)
-        except ValueError as problem:
-            raise ThiduaError(str(problem), "Kiểm tra lại dữ liệu đã nhập.") from None
-        now = datetime.now(UTC)
-        unit_ids = _unit_ids(conn)
-        res = table_of(conn, "result")
-        where = (res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period)
-        rows = [_result_row(cluster.id, year, period, u, unit_ids, now) for u in result.units]
-        stored = [dict(r._mapping) for r in conn.execute(select(res).where(*where))]
-        if _without_time(stored) == _without_time(rows):
-            # the same results again: nothing is written (no commit to wait for on disk), and
-            # they keep the time they were first stored at
-            now = max(r["computed_at"] for r in stored) if stored else now
-        else:
-            conn.execute(delete(res).where(*where))
-            conn.execute(res.insert(), rows)
-        notes = []
-        if locked:
-            record_audit(conn, cluster.id, [year], "forced_rank", period)
-            notes.append(f"Năm {year} đã chốt; xếp hạng lại do có --force (đã ghi lại).")
-        if finalize and not locked:
-            conn.execute(
-                table_of(conn, "year_lock")
-                .insert()
-                .values(cluster_id=cluster.id, year=year, finalized_at=now)
-            )
-            notes.append(f"Đã chốt năm {year}: từ nay nhập và xếp hạng lại cần --force.")
-        outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
-        outcome.stored_at = now
-        outcome.finalized = locked or finalize
-        outcome.notes = notes
-    return outcome
+        ).all()
+        for row in rows:
+            info = conn.execute(
+                select(
+                    cluster_t.c.id,
+                    cluster_t.c.code,
+                    cluster_t.c.name,
+                    cluster_t.c.province,
+                    cluster_t.c.organiser,
+                ).where(cluster_t.c.id == row.cluster_id)
+            ).first()
+            finalized_at = row.finalized_at
+            if isinstance(finalized_at, str):
+                finalized_at = datetime.fromisoformat(finalized_at)
+            try:
+                freeze_year(conn, ClusterInfo(*info), row.year, finalized_at)
+            except ThiduaError:
+                continue  # a finalised year with nothing to rank stays as it was
+
+
+def _frozen_outcome(
+    conn: Connection, cluster: ClusterInfo, year: int, period: str
+) -> RankOutcome | None:
+    frozen = frozen_period(conn, cluster, year, period)
+    return frozen[0] if frozen is not None else None
+
+
+def frozen_period(
+    conn: Connection, cluster: ClusterInfo, year: int, period: str
+) -> tuple[RankOutcome, Any] | None:
+    """The frozen outcome and report facts of a finalised year's period, or None if the year
+    is not finalised. A finalised year whose period was never ranked is an error."""
+    from ..store.locks import frozen
+    from .snapshot import loads
+
+    lock = frozen(conn, cluster.id, year)
+    if lock is None or lock.snapshot is None:
+        return None
+    periods = loads(lock.snapshot)
+    if period not in periods:
+        raise ThiduaError(
+            f"Năm {year} đã chốt nhưng không có kết quả {PERIOD_NAMES[period]} trong bản chốt.",
+            "Xem kết quả cả năm (bỏ --half), hoặc chốt lại bằng "
+            f"`thidua rank --year {year} --finalize --force`.",
+        )
+    outcome = periods[period]["outcome"]
+    outcome.finalized = True
+    outcome.stored_at = lock.finalized_at
+    outcome.notes = [
+        f"Năm {year} đã chốt ngày {lock.finalized_at:%d/%m/%Y}: hiển thị kết quả đã chốt."
+    ]
+    return outcome, periods[period]["facts"]
 
 
 def load_outcome(
     engine: Engine, cluster_code: str | None, year: int, period: str
-) -> RankOutcome | None:
-    """The stored results of a period, recomputed from the same data; None if never ranked."""
-    from sqlalchemy import func, select
+) -> tuple[RankOutcome | None, Any, str]:
+    """What a report shows: (outcome, frozen facts or None, why not). A finalised year gives
+    its snapshot. Otherwise the stored results, checked against the data: "absent" or "stale"
+    (older than the data) when there are none to show; the caller then ranks afresh."""
+    from sqlalchemy import select
 
     from ..scoring import rank_period
     from ..store.tables import table_of
 
     with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
+        frozen = frozen_period(conn, cluster, year, period)
+        if frozen is not None:
+            return frozen[0], frozen[1], ""
         res = table_of(conn, "result")
-        stored_at = conn.execute(
-            select(func.max(res.c.computed_at)).where(
-                res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period
-            )
-        ).scalar()
-        if stored_at is None:
-            return None
+        where = (res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period)
+        stored = [dict(r._mapping) for r in conn.execute(select(res).where(*where))]
+        if not stored:
+            return None, None, "absent"
         inp = load_period_input(conn, cluster, year, period)
-        result = rank_period(inp)
+        try:
+            result = rank_period(inp)
+        except ValueError:
+            return None, None, "stale"
+        unit_ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
+        at = max(r["computed_at"] for r in stored)
+        rows = [_result_row(cluster.id, year, period, u, unit_ids, at) for u in result.units]
+        if _without_time(stored) != _without_time(rows):
+            return None, None, "stale"
         outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
-        outcome.stored_at = stored_at
-        outcome.finalized = _is_locked(conn, cluster.id, year)
-    return outcome
-
-
-def _unit_ids(conn: Connection) -> dict[str, int]:
-    code_of, _ = _unit_names(conn)
-    return {code: uid for uid, code in code_of.items()}
+        outcome.stored_at = at
+    return outcome, None, ""
 
 
 def _c(value: Decimal | None) -> int | None:
@@ -302,7 +442,7 @@ def _with_next_leadership(
 ) -> RankOutcome:
     from .rotation import propose_for_year
 
-    _, names = _unit_names(conn)
+    names = {unit.code: unit.name for unit in result.units}
     proposal = None
     next_head = next_deputy = None
     if result.period == "FY":
@@ -315,8 +455,16 @@ def leader_of(conn: Connection, cluster_id: int, year: int) -> str | None:
     """The leader stored by `rank` for a year-end, if any."""
     from sqlalchemy import select
 
+    from ..store.locks import frozen
     from ..store.tables import table_of
 
+    lock = frozen(conn, cluster_id, year)
+    if lock is not None and lock.snapshot is not None:
+        from .snapshot import loads
+
+        periods = loads(lock.snapshot)
+        if "FY" in periods:
+            return periods["FY"]["outcome"].result.leader
     res = table_of(conn, "result")
     unit = table_of(conn, "unit")
     row = conn.execute(
@@ -339,14 +487,14 @@ def members_by_year(
 
     from ..store.tables import table_of
 
-    code_of, names = _unit_names(conn)
+    code_of, names = _unit_names(conn, cluster_id)
     mem = table_of(conn, "membership")
     years: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
-    for year, unit_id, rotation_order in conn.execute(
-        select(mem.c.year, mem.c.unit_id, mem.c.rotation_order).where(
+    for year, unit_id, rotation_order, name in conn.execute(
+        select(mem.c.year, mem.c.unit_id, mem.c.rotation_order, mem.c.name).where(
             mem.c.cluster_id == cluster_id
         )
     ).all():
         code = code_of[unit_id]
-        years[year].append((code, names[code], rotation_order))
+        years[year].append((code, name or names[code], rotation_order))
     return years

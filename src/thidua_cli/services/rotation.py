@@ -12,9 +12,14 @@ from .context import ClusterInfo, pick_cluster
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-    from ..scoring import LeadershipRecord, RotationProposal
+    from ..scoring import LeadershipRecord, RotationProposal, Vote
 
-HOW_LABELS = {"elected": "hội nghị bầu", "imported": "nhập từ bảng tính", "proposed": "đề xuất"}
+HOW_LABELS = {
+    "elected": "hội nghị bầu",
+    "voted": "bỏ phiếu tại hội nghị năm trước",
+    "imported": "nhập từ bảng tính",
+    "proposed": "đề xuất",
+}
 
 
 @dataclass
@@ -33,7 +38,7 @@ def _history(conn: Connection, cluster_id: int) -> list[LeadershipRecord]:
     from ..store.tables import table_of
     from .ranking import _unit_names
 
-    code_of, _ = _unit_names(conn)
+    code_of, _ = _unit_names(conn, cluster_id)
     table = table_of(conn, "leadership")
     rows = conn.execute(
         select(table).where(table.c.cluster_id == cluster_id).order_by(table.c.year)
@@ -47,6 +52,47 @@ def _history(conn: Connection, cluster_id: int) -> list[LeadershipRecord]:
         )
         for r in rows
     ]
+
+
+def voted_leadership(
+    conn: Connection, cluster_id: int, year: int
+) -> tuple[LeadershipRecord | None, list[Vote]]:
+    """Head and deputy elected for `year` by the ballots of the year before (SPEC §4.3: Năm is
+    the year under review), under that year's vote rules; and those ballots."""
+    from sqlalchemy import select
+
+    from ..scoring import LeadershipRecord, Vote
+    from ..scoring.ranking import vote_failures
+    from ..store.tables import table_of
+    from .ranking import _unit_names, effective_rules
+
+    code_of, _ = _unit_names(conn, cluster_id)
+    table = table_of(conn, "vote")
+    ballots = [
+        Vote(r.purpose, code_of[r.unit_id], r.yes, r.members, r.present)
+        for r in conn.execute(
+            select(table).where(
+                table.c.cluster_id == cluster_id,
+                table.c.year == year - 1,
+                table.c.purpose.in_(("head", "deputy")),
+            )
+        )
+    ]
+    if not ballots:
+        return None, []
+    rules, _ = effective_rules(conn, cluster_id, year - 1)
+    elected: dict[str, str | None] = {}
+    for purpose in ("head", "deputy"):
+        passing = sorted(
+            (v for v in ballots if v.purpose == purpose and not vote_failures(v, rules)),
+            key=lambda v: (-v.yes, v.unit),
+        )
+        if len(passing) > 1 and passing[0].yes == passing[1].yes:
+            passing = []  # a tie elects nobody: the conference decides
+        elected[purpose] = passing[0].unit if passing else None
+    if elected["head"] is None:
+        return None, ballots
+    return LeadershipRecord(year, elected["head"], elected["deputy"], "voted"), ballots
 
 
 def propose_for_year(
@@ -65,11 +111,15 @@ def propose_for_year(
             former[m[0]] = UnitInfo(*m)
     if last_leader is None:
         last_leader = leader_of(conn, cluster.id, year - 1)
+    history = _history(conn, cluster.id)
+    voted, _ = voted_leadership(conn, cluster.id, year)
+    if voted is not None:
+        history.append(voted)
     try:
         return propose_leadership(
             year,
             members,
-            _history(conn, cluster.id),
+            history,
             rules.rotation,
             rules.no_repeat_years,
             last_leader,
@@ -94,29 +144,53 @@ def rotation_overview(
                 )
             year = max(r.year for r in history) + 1
         proposal = propose_for_year(conn, cluster, year)
-        _, names = _unit_names(conn)
+        _, names = _unit_names(conn, cluster.id)
         rules, _ = effective_rules(conn, cluster.id, year)
     return RotationOverview(cluster, history, proposal, names, rules.rotation)
 
 
 def set_leadership(
-    engine: Engine, cluster_code: str | None, year: int, head: str, deputy: str | None
+    engine: Engine,
+    cluster_code: str | None,
+    year: int,
+    head: str,
+    deputy: str | None,
+    *,
+    force: bool = False,
 ) -> tuple[str, str | None]:
-    """Record the conference's election for a year; units by code or name."""
+    """Record the conference's election for a year; units by code or name. A year with no
+    member list yet takes the previous year's members. A finalised year needs `force`."""
     from sqlalchemy import select
 
+    from ..store.locks import guard_years
     from ..store.tables import table_of
     from ..store.writes import record_audit, upsert_by_key
-    from .ranking import _unit_names, members_by_year
+    from .ranking import _unit_names, members_by_year, refreeze
     from .units import UnitIndex
 
     with engine.begin() as conn:
         cluster = pick_cluster(conn, cluster_code)
+        refrozen = guard_years(
+            conn,
+            cluster.id,
+            [year],
+            force=force,
+            action="forced_rotation_set",
+            detail=f"head={head} deputy={deputy or ''}",
+            refused=f"không ghi lại Trưởng cụm, Phó cụm năm {year}",
+        )
         index = UnitIndex(province=cluster.province)
         unit_t = table_of(conn, "unit")
-        for r in conn.execute(select(unit_t)):
+        for r in conn.execute(select(unit_t).where(unit_t.c.cluster_id == cluster.id)):
             index.add(r.code, r.name, r.short_name, r.aliases.split("\n") if r.aliases else [])
-        members = {code for code, _, _ in members_by_year(conn, cluster.id).get(year, [])}
+        years = members_by_year(conn, cluster.id)
+        members_year = year if year in years else max((y for y in years if y < year), default=None)
+        if members_year is None:
+            raise UsageError(
+                f"Năm {year} và các năm trước chưa có danh sách thành viên.",
+                "Nhập sheet Đơn vị trước.",
+            )
+        members = {code for code, _, _ in years[members_year]}
         codes = []
         for role, text in (("Trưởng cụm", head), ("Phó cụm", deputy)):
             if text is None:
@@ -127,22 +201,17 @@ def set_leadership(
                 raise UsageError(
                     f"{role} “{text}” không có trong danh sách đơn vị.", index.hint(text)
                 )
-            if members and code not in members:
+            if code not in members:
                 raise UsageError(
-                    f"{index.names[code]} ({code}) không là thành viên của cụm năm {year}.",
+                    f"{index.names[code]} ({code}) không là thành viên của cụm năm {members_year}.",
                     f"Nhập danh sách thành viên năm {year} trước, hoặc chọn đơn vị khác.",
-                )
-            if not members:
-                raise UsageError(
-                    f"Năm {year} chưa có danh sách thành viên.",
-                    "Nhập sheet Đơn vị của năm đó trước.",
                 )
             codes.append(code)
         if codes[0] == codes[1]:
             raise UsageError(
                 "Trưởng cụm và phó cụm không được là một đơn vị.", "Chọn phó cụm khác."
             )
-        ids = {code: uid for uid, code in _unit_names(conn)[0].items()}
+        ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
         new = {
             "head_unit_id": ids[codes[0]],
             "deputy_unit_id": ids[codes[1]] if codes[1] else None,
@@ -152,4 +221,6 @@ def set_leadership(
         upsert_by_key(conn, table_of(conn, "leadership"), key, new)
         detail = f"head={codes[0]} deputy={codes[1] or ''}"
         record_audit(conn, cluster.id, [year], "rotation_set", detail)
+        if refrozen:
+            refreeze(conn, cluster, refrozen)
     return codes[0], codes[1]  # type: ignore[return-value]

@@ -44,10 +44,22 @@ def show_rules(
     return year, lines
 
 
-def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, from_year: int) -> str:
+def set_rule(
+    engine: Engine,
+    cluster_code: str | None,
+    key: str,
+    value: str,
+    from_year: int,
+    *,
+    force: bool = False,
+) -> str:
+    """Set one rule from a year on. It applies to every later year too: a finalised year from
+    `from_year` on needs `force` (recorded, and the year is frozen again)."""
     from ..scoring import RuleError, format_rule_value, parse_rule_value
+    from ..store.locks import guard_years
     from ..store.tables import table_of
     from ..store.writes import record_audit, upsert_by_key
+    from .ranking import refreeze
 
     clean_key = key.strip().lower()
     try:
@@ -62,7 +74,18 @@ def set_rule(engine: Engine, cluster_code: str | None, key: str, value: str, fro
     with engine.begin() as conn:
         table = table_of(conn, "rule_setting")
         cluster = pick_cluster(conn, cluster_code)
+        refrozen = guard_years(
+            conn,
+            cluster.id,
+            lambda year: year >= from_year,
+            force=force,
+            action="forced_rules_set",
+            detail=f"{clean_key}={value.strip()} from {from_year}",
+            refused=f"không đổi quy chế {clean_key} từ năm {from_year}",
+        )
         key = {"cluster_id": cluster.id, "key": clean_key, "from_year": from_year}
         upsert_by_key(conn, table, key, {"value": value.strip(), "source": source})
         record_audit(conn, cluster.id, [from_year], "rules_set", f"{clean_key}={value.strip()}")
+        if refrozen:
+            refreeze(conn, cluster, refrozen)
     return format_rule_value(clean_key, parsed)

@@ -40,6 +40,7 @@ class StatusReport:
     commendations: int
     ranked: bool
     finalized: bool
+    votes: int  # ballots imported for the year (all purposes)
     missing: list[str] = field(default_factory=list)
 
 
@@ -77,7 +78,9 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
         mem = table_of(conn, "membership")
         names = {
             r.id: (r.code, r.name)
-            for r in conn.execute(select(unit.c.id, unit.c.code, unit.c.name))
+            for r in conn.execute(
+                select(unit.c.id, unit.c.code, unit.c.name).where(unit.c.cluster_id == cid)
+            )
         }
         years = sorted(
             {
@@ -86,10 +89,19 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
             }
         )
         members = conn.execute(
-            select(mem.c.unit_id, mem.c.rotation_order).where(
+            select(mem.c.unit_id, mem.c.rotation_order, mem.c.name).where(
                 mem.c.cluster_id == cid, mem.c.year == year
             )
         ).all()
+        vote = table_of(conn, "vote")
+        votes = (
+            conn.execute(
+                select(func.count())
+                .select_from(vote)
+                .where(vote.c.cluster_id == cid, vote.c.year == year)
+            ).scalar()
+            or 0
+        )
         lead = conn.execute(
             select(table_of(conn, "leadership")).where(
                 table_of(conn, "leadership").c.cluster_id == cid,
@@ -154,7 +166,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
     units = [
         UnitStatus(
             names[r.unit_id][0],
-            names[r.unit_id][1],
+            r.name or names[r.unit_id][1],
             r.rotation_order,
             commendations=com_counts.get(r.unit_id, 0),
         )
@@ -189,6 +201,7 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
         sum(com_counts.values()),
         bool(ranked),
         bool(finalized),
+        votes,
     )
     report.missing = _missing(report)
     return report
@@ -217,6 +230,11 @@ def _missing(report: StatusReport) -> list[str]:
             missing.append("Chưa có điểm thống nhất cả năm: " + ", ".join(no_agreed) + ".")
         if partial:
             missing.append("Điểm thống nhất chưa đủ các tiêu chí: " + ", ".join(partial) + ".")
+    if report.units and not report.votes:
+        missing.append(
+            f"Chưa nhập kết quả bỏ phiếu năm {report.year} (sheet Bỏ phiếu): đơn vị dẫn đầu và "
+            "đề nghị khen thưởng mới là đề xuất, chờ hội nghị bỏ phiếu."
+        )
     if report.units and not report.commendations:
         missing.append(f"Chưa có danh sách khen thưởng năm {report.year}.")
     return missing

@@ -135,7 +135,8 @@ KINDS: dict[str, KindSpec] = {
     "wide_scores": KindSpec(
         "wide_scores",
         "bảng tổng hợp điểm (mỗi đơn vị một cột)",
-        (CRITERION, TITLE, MAX, NOTE),
+        (_c("criterion", CRITERION.label, *CRITERION.aliases, "tt", "stt", "số tt", "mục"),)
+        + (TITLE, MAX, NOTE),
         (("criterion",),),
     ),
     "self_form": KindSpec(

@@ -43,6 +43,16 @@ class NearMiss:
     kind: str
     missing: list[str]
     header_row: int
+    # a sheet that must not be read as anything else: an error, not a skipped sheet
+    refused: str = ""
+
+
+@dataclass
+class Ambiguous:
+    """A header that two kinds explain, neither better: the clerk chooses with --kind."""
+
+    kinds: tuple[str, str]
+    header_row: int
 
 
 _ALIAS_RANK: dict[str, dict[str, tuple[str, int]]] = {}
@@ -123,13 +133,16 @@ def detect_layout(
     sheet: Sheet,
     forced_kind: str | None,
     unit_lookup: Callable[[str], str | None],
-) -> Layout | NearMiss | None:
-    """The best-matching kind and header, a near miss (for a helpful message), or None."""
+) -> Layout | NearMiss | Ambiguous | None:
+    """The best-matching kind and header, a near miss (for a helpful message), two kinds that
+    fit equally well, or None."""
     head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 1))
     kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
     best: Layout | None = None
     near: NearMiss | None = None
     near_score = 0
+    complete: list[Layout] = []  # every kind a header fits, to tell a real tie
+    per_unit: NearMiss | None = None  # a score sheet by unit whose units are all unknown
     for index, (row_number, values) in enumerate(head[:HEADER_SEARCH_ROWS]):
         top = _row_text(values)
         if not top:
@@ -167,6 +180,16 @@ def detect_layout(
                         continue
                 elif any(fields.get(f) in units_below for f in ("self", "peer", "agreed")):
                     continue  # units named under a merged `Điểm tự chấm`: one column per unit
+                elif spec.kind == "criteria":
+                    scored = [c for c in unmatched if layer_named(shown[c]) or c in units_below]
+                    if scored:
+                        # a sheet with score columns (one per unit, under `Điểm thống nhất`) is
+                        # never a scoring table: read as one, it would rewrite the criteria
+                        if forced_kind is None and per_unit is None:
+                            per_unit = NearMiss(
+                                "wide_scores", [], rows[0], refused=shown[scored[0]]
+                            )
+                        continue
                 missing = [group for group in spec.required if not any(f in fields for f in group)]
                 score = len(fields) * 10 + len(spec.required) + 5 * len(unit_columns)
                 if missing:
@@ -174,6 +197,9 @@ def detect_layout(
                         near_score = score
                         near = NearMiss(spec.kind, [spec.label_of(g[0]) for g in missing], rows[0])
                     continue
+                complete.append(
+                    Layout(spec.kind, spec, rows, fields, shown, unit_columns, score=score)
+                )
                 if best is not None and (
                     score < best.score
                     or (score == best.score and len(rows) >= len(best.header_rows))
@@ -195,7 +221,13 @@ def detect_layout(
                     score=score,
                 )
     if best is None:
-        return near
+        return per_unit or near
+    for other in complete:
+        if other.kind != best.kind and other.header_rows == best.header_rows:
+            explained = set(best.fields.values()) | set(best.unit_columns)
+            if not set(other.fields.values()) | set(other.unit_columns) <= explained:
+                # each kind reads a column the other does not: neither is the better guess
+                return Ambiguous((best.kind, other.kind), best.header_rows[0])
     for number, values in head:
         text = _row_text(values)
         if number < best.header_rows[0] and text:

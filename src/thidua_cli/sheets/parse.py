@@ -21,6 +21,7 @@ from ..text import (
     parse_int,
     parse_yes_no,
 )
+from .codes import is_letter, is_section, normalise_code, qualify_codes
 from .layout import Layout, TitleInfo, layer_named, read_titles
 from .reader import FORMULA_NO_VALUE, Sheet
 from .records import (
@@ -150,6 +151,8 @@ class RowReader:
         self._letters = {name: column_letter(col) for name, col in layout.fields.items()}
         # long sheets repeat the same few texts (unit codes, periods) thousands of times
         self._texts: dict[object, str] = {}
+        # a table's codes in sheet order (criteria, forms, wide sheets): qualified once read
+        self.codes: list[tuple[int, str]] = []
 
     def error(
         self, row: int, column: str | None, value: object, message: str, hint: str = ""
@@ -325,11 +328,9 @@ def period_and_year(text: str) -> tuple[str | None, int | None]:
 
 @functools.lru_cache(maxsize=4096, typed=True)  # typed: TRUE is not the code 1
 def criterion_code(value: object) -> str:
-    """`1.2.a`, `I`, `1` as written; a trailing dot and spaces dropped, Roman numerals upper."""
-    text = _cell_text(value).replace(" ", "").rstrip(".")
-    if text and all(ch in "ivxlcIVXLC" for ch in text):
-        return text.upper()
-    return text
+    """`1.2.a`, `I`, `1` as written; decorations (`1.`, `1)`, `(a)`) and spaces dropped. Only
+    capitals are Roman sections: a lowercase `c`, `i`, `v`, `x` is a letter code."""
+    return normalise_code(_cell_text(value))
 
 
 def is_total_text(text: str) -> bool:
@@ -580,6 +581,7 @@ class SheetParser:
             return
         last = self.layout.last_header_row
         skip = self.layout.skip_rows
+        marks = len(self.batch.criteria), len(self.batch.scores)
         done = 0  # data rows read
         for row, values in self.sheet.rows():
             if row > last and row not in skip:
@@ -589,6 +591,25 @@ class SheetParser:
                     tick(TICK)
         if tick is not None and done % TICK:
             tick(done % TICK)
+        if self.reader.codes:
+            self._qualify(*marks)
+
+    def _qualify(self, criteria: int, scores: int) -> None:
+        """Give this sheet's records their table codes: letters under their numbered code,
+        sections prefixed where the numbering restarts (see codes.qualify_codes)."""
+        rows = [row for row, _ in self.reader.codes]
+        written = [code for _, code in self.reader.codes]
+        renamed = {
+            row: new
+            for row, old, new in zip(rows, written, qualify_codes(written), strict=True)
+            if new != old
+        }
+        if not renamed:
+            return
+        for record in self.batch.criteria[criteria:]:
+            record.code = renamed.get(record.row, record.code)
+        for score in self.batch.scores[scores:]:
+            score.criterion = renamed.get(score.row, score.criterion)
 
 
 TICK = 8192  # rows between two progress updates
@@ -678,6 +699,7 @@ def _criteria(
             "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) hoặc xóa dòng thừa.",
         )
         return
+    reader.codes.append((row, code))
     kind_text = reader.text(row, values, "kind") or ""
     kind = None
     if kind_text:
@@ -878,6 +900,7 @@ def _form_rows(
                 "Ghi mã tiêu chí (I, 1, 1.2, 1.2.a) ở cột Mã tiêu chí.",
             )
             return
+    reader.codes.append((row, code))
     year = ctx.sheet_year()
     if year is None:
         reader.error(
@@ -937,7 +960,7 @@ def to_hundredths_safe(number: Decimal) -> int:
 
 
 def _looks_like_code(code: str) -> bool:
-    return bool(code) and (code[0].isdigit() or all(ch in "IVXLC" for ch in code) or "." in code)
+    return bool(code) and (code[0].isdigit() or is_section(code) or "." in code or is_letter(code))
 
 
 def _score_error_cell(

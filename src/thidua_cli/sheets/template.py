@@ -272,7 +272,15 @@ SHEETS: tuple[SheetSpec, ...] = (
         purpose="Kết quả bỏ phiếu kín tại hội nghị: suy tôn đơn vị dẫn đầu, đề nghị Cờ thi "
         "đua, Bằng khen, bầu Trưởng cụm, Phó cụm.",
         columns=(
-            YEAR,
+            ColumnSpec(
+                "Năm",
+                8,
+                "Có*",
+                "Năm thi đua được bình xét (năm của hội nghị tổng kết), cho mọi nội dung: phiếu "
+                "bầu Trưởng cụm, Phó cụm tại hội nghị tổng kết năm 2023 ghi 2023 và bầu Trưởng "
+                "cụm, Phó cụm năm 2024. (*) Có thể bỏ cột này nếu dòng tiêu đề ghi năm hoặc khi "
+                "nhập dùng --year.",
+            ),
             ColumnSpec(
                 "Nội dung",
                 14,
@@ -286,6 +294,10 @@ SHEETS: tuple[SheetSpec, ...] = (
             ColumnSpec("Số có mặt", 10, "Không", "Số đơn vị có mặt khi bỏ phiếu."),
         ),
         example_rows=((2023, "Dẫn đầu", "TD", 1, 1, 1),),
+        notes=(
+            "Năm là năm thi đua được bình xét: phiếu bầu Trưởng cụm, Phó cụm ghi năm 2023 bầu "
+            "Trưởng cụm, Phó cụm năm 2024.",
+        ),
     ),
     SheetSpec(
         name="Trưởng cụm",

@@ -4,6 +4,7 @@ tables created on first use, schema version recorded in `meta`."""
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,13 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 DEFAULT_DB = "thidua.db"
+
+_upgraded: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+
+
+def upgraded_from(engine: Engine) -> int | None:
+    """The schema version this engine's database was upgraded from when opened, if it was."""
+    return _upgraded.get(engine)
 
 
 def database_url(db: str | None) -> str:
@@ -87,10 +95,13 @@ def _open(url: str, *, create: bool) -> Engine:
 
 
 def ensure_schema(engine: Engine) -> None:
+    from sqlalchemy import inspect
     from sqlmodel import Session, SQLModel
 
     from . import models
 
+    if inspect(engine).has_table("meta"):
+        check_schema(engine)  # an older database is upgraded before anything is added
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         meta = session.get(models.Meta, "schema_version")
@@ -115,6 +126,13 @@ def check_schema(engine: Engine) -> None:
 
         row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
     version = int(row[0]) if row else 0
+    if version < SCHEMA_VERSION:
+        from .migrate import upgrade
+
+        found = upgrade(engine, version)
+        if found < SCHEMA_VERSION:
+            _upgraded[engine] = found
+        return
     if version > SCHEMA_VERSION:
         raise ThiduaError(
             f"Cơ sở dữ liệu có phiên bản lược đồ {version}, mới hơn bản thidua này "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ThiduaError
@@ -27,6 +27,8 @@ class ImportState:
     votes: dict[tuple[int, str, str], dict[str, Any]]
     rules: dict[tuple[str, int], dict[str, Any]]
     locked: set[int]
+    # year -> code -> (name, short name) as the membership of that year has them
+    member_names: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 def load_import_state(conn: Connection, cluster_id: int) -> ImportState:
@@ -35,13 +37,18 @@ def load_import_state(conn: Connection, cluster_id: int) -> ImportState:
     from .tables import table_of
 
     unit_t = table_of(conn, "unit")
-    units = {r.code: dict(r._mapping) for r in conn.execute(select(unit_t))}
+    units = {  # a unit belongs to its cluster: another cluster's TD is another unit
+        r.code: dict(r._mapping)
+        for r in conn.execute(select(unit_t).where(unit_t.c.cluster_id == cluster_id))
+    }
     unit_ids = {code: row["id"] for code, row in units.items()}
     code_of = {row["id"]: code for code, row in units.items()}
     members: dict[int, dict[str, int | None]] = defaultdict(dict)
+    member_names: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
     mt = table_of(conn, "membership")
     for r in conn.execute(select(mt).where(mt.c.cluster_id == cluster_id)):
         members[r.year][code_of[r.unit_id]] = r.rotation_order
+        member_names[r.year][code_of[r.unit_id]] = (r.name, r.short_name)
     criteria: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
     ct = table_of(conn, "criterion")
     for r in conn.execute(select(ct).where(ct.c.cluster_id == cluster_id)):
@@ -64,18 +71,32 @@ def load_import_state(conn: Connection, cluster_id: int) -> ImportState:
     yt = table_of(conn, "year_lock")
     locked = {r.year for r in conn.execute(select(yt.c.year).where(yt.c.cluster_id == cluster_id))}
     return ImportState(
-        cluster_id, units, unit_ids, members, criteria, leadership, votes, rules, locked
+        cluster_id,
+        units,
+        unit_ids,
+        members,
+        criteria,
+        leadership,
+        votes,
+        rules,
+        locked,
+        member_names,
     )
 
 
-def unit_ids(conn: Connection) -> dict[str, int]:
-    """Every unit's id by its code, as it stands in this transaction."""
+def unit_ids(conn: Connection, cluster_id: int) -> dict[str, int]:
+    """The cluster's units' ids by code, as they stand in this transaction."""
     from sqlalchemy import select
 
     from .tables import table_of
 
     table = table_of(conn, "unit")
-    return {r.code: r.id for r in conn.execute(select(table.c.code, table.c.id))}
+    return {
+        r.code: r.id
+        for r in conn.execute(
+            select(table.c.code, table.c.id).where(table.c.cluster_id == cluster_id)
+        )
+    }
 
 
 def criterion_ids(conn: Connection, cluster_id: int, years: set[int]) -> dict[tuple[int, str], int]:
@@ -121,6 +142,9 @@ def import_transaction(engine: Engine, cluster_id: int) -> Iterator[Connection]:
                         text("SELECT pg_advisory_xact_lock(:space, :cluster)"),
                         {"space": _PG_LOCK_SPACE, "cluster": cluster_id},
                     )
+                from .locks import claim_cluster
+
+                claim_cluster(conn, cluster_id)  # serialised with a finalisation too
                 yield conn
             return
         raw: Any = conn.connection.dbapi_connection

@@ -55,11 +55,11 @@ def write_units(conn: Connection, unit_rows: dict[str, dict[str, Any]], state: I
     for code, row in unit_rows.items():
         outcome = diff(state.units.get(code), row)
         if outcome == "new":
-            inserts.append(row)
+            inserts.append({**row, "cluster_id": state.cluster_id})
         elif outcome == "updated":
-            updates.append({**row, "k_code": code})
+            updates.append({**row, "k_cluster_id": state.cluster_id, "k_code": code})
     _insert_many(conn, table, inserts)
-    _update_many(conn, table, ("code",), updates)
+    _update_many(conn, table, ("cluster_id", "code"), updates)
 
 
 def write_members(
@@ -74,6 +74,9 @@ def write_members(
     inserts, updates = [], []
     for rec in members:
         old_year = state.members.get(rec.year, {})
+        # the names as used that year live on the membership: a rename in 2024 leaves 2023
+        short_name = rec.short_name or (state.units.get(rec.code) or {}).get("short_name", "")
+        old_names = state.member_names.get(rec.year, {}).get(rec.code)
         if rec.code not in old_year:
             inserts.append(
                 {
@@ -81,13 +84,17 @@ def write_members(
                     "year": rec.year,
                     "unit_id": unit_ids[rec.code],
                     "rotation_order": rec.rotation_order,
+                    "name": rec.name,
+                    "short_name": short_name,
                 }
             )
             counter.add(rec.ref, "new")
-        elif old_year[rec.code] != rec.rotation_order or _unit_changed(state, rec):
+        elif old_year[rec.code] != rec.rotation_order or old_names != (rec.name, short_name):
             updates.append(
                 {
                     "rotation_order": rec.rotation_order,
+                    "name": rec.name,
+                    "short_name": short_name,
                     "k_cluster_id": cluster_id,
                     "k_year": rec.year,
                     "k_unit_id": unit_ids[rec.code],
@@ -98,13 +105,6 @@ def write_members(
             counter.add(rec.ref, "unchanged")
     _insert_many(conn, table, inserts)
     _update_many(conn, table, ("cluster_id", "year", "unit_id"), updates)
-
-
-def _unit_changed(state: ImportState, rec: Any) -> bool:
-    old = state.units.get(rec.code)
-    return old is not None and (
-        old["name"] != rec.name or (rec.short_name and old["short_name"] != rec.short_name)
-    )
 
 
 def write_rules(

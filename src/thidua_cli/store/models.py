@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .version import SCHEMA_VERSION  # noqa: F401  (re-exported)
@@ -27,9 +27,13 @@ class Cluster(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
+    """A unit belongs to one cluster: the same code in two clusters is two units (SPEC §2).
+    `name` is the latest name seen; what a year shows is the membership's name."""
+
     __tablename__ = "unit"
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, index=True)
+    cluster_id: int = Field(foreign_key="cluster.id")
+    code: str
     name: str
     short_name: str = ""
     aliases: str = ""  # newline-separated other spellings seen in sheets
@@ -41,6 +45,8 @@ class Membership(SQLModel, table=True):
     year: int = Field(primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", primary_key=True)
     rotation_order: int | None = None
+    name: str = ""  # the unit's name as used that year: a later rename never changes it
+    short_name: str = ""
 
 
 class Leadership(SQLModel, table=True):
@@ -142,10 +148,14 @@ class Result(SQLModel, table=True):
 
 
 class YearLock(SQLModel, table=True):
+    """A finalised year: when, and the frozen snapshot (JSON) of everything its results and
+    documents show (SPEC §4.4). Views of the year read the snapshot, never the live data."""
+
     __tablename__ = "year_lock"
     cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
     year: int = Field(primary_key=True)
     finalized_at: datetime
+    snapshot: str | None = Field(default=None, sa_type=Text)
 
 
 class ImportRecord(SQLModel, table=True):
@@ -184,5 +194,6 @@ class RuleSetting(SQLModel, table=True):
     source: str = ""
 
 
+Index("ux_unit_cluster_code", Unit.cluster_id, Unit.code, unique=True)
 Index("ix_criterion_year", Criterion.cluster_id, Criterion.year)
 Index("ix_commendation_year", Commendation.cluster_id, Commendation.year)

@@ -24,3 +24,8 @@ def table_of(conn: Connection, name: str) -> Table:
         metadata.reflect(conn)
         _reflected[conn.engine] = metadata
     return metadata.tables[name]
+
+
+def forget(engine: Engine) -> None:
+    """Drop the reflected tables of an engine (after its schema was upgraded)."""
+    _reflected.pop(engine, None)
