@@ -19,6 +19,12 @@ def main() -> None:
         _exit_now(done.code)
     except BrokenPipeError:  # the reader of stdout went away while Click was writing
         _exit_now(0)
+    except OSError as problem:  # Click writing help or usage to a full device
+        from .faults import file_problem
+
+        fault = file_problem(problem, "đầu ra (stdout)")
+        _say(f"Lỗi: {fault.message}" if fault else "Lỗi: không ghi được ra đầu ra (stdout).")
+        _exit_now(1)
 
 
 def _prepare_streams() -> None:

@@ -93,5 +93,9 @@ def make_inert(book: object) -> None:
 
 def save_workbook(book: object, path: Path) -> None:
     """Save an openpyxl workbook to `path`: inert (no formula from data) and atomic."""
+    import io
+
     make_inert(book)
-    write_atomic(path, book.save)  # type: ignore[attr-defined]
+    buffer = io.BytesIO()  # built whole in memory: a failed write leaves no half-open zip
+    book.save(buffer)  # type: ignore[attr-defined]
+    write_atomic(path, buffer.getvalue())

@@ -156,7 +156,13 @@ def handle_errors(func: F) -> F:
             from ..faults import explain
             from .app import settings_db
 
-            problem = explain(exc, settings_db())
+            if isinstance(exc, OSError) and exc.filename is None:
+                from ..faults import file_problem
+
+                # our own files are written with their names (files.py): this is the output
+                problem = file_problem(exc, "đầu ra (stdout)")
+            else:
+                problem = explain(exc, settings_db())
             console = err()
             if _state["verbose"]:
                 console.print_exception()

@@ -81,7 +81,11 @@ def print_rank_table(outcome: RankOutcome) -> None:
     if any(u.provisional for u in result.units) and result.period == "FY":
         console.print("* chưa có điểm thống nhất, tạm dùng điểm tự chấm.")
     if result.leader:
-        console.print(f"Đơn vị dẫn đầu: {outcome.unit_names.get(result.leader, result.leader)}.")
+        leader = outcome.unit_names.get(result.leader, result.leader)
+        if result.has_votes or result.period != "FY":
+            console.print(f"Đơn vị dẫn đầu: {leader}.")
+        else:  # nobody has voted yet: a proposal, never a result
+            console.print(f"Đề xuất đơn vị dẫn đầu: {leader} (chờ hội nghị bỏ phiếu).")
     if result.leader_note:
         console.print(result.leader_note)
     if result.period == "FY":

@@ -234,6 +234,7 @@ class ReportContext:
     proposals_intro: str
     votes_note: str  # "" when there are votes
     next_term: Term | None
+    next_term_intro: str  # says "the conference agreed" only when both were decided
     commendations: CommendationStats
     highlights: Narrative
     shortcomings: Narrative
@@ -440,6 +441,11 @@ def assemble_context(
             f"dưới đây là đề xuất theo kết quả chấm điểm, chờ hội nghị {words.word} bỏ phiếu."
         ),
         next_term=next_term,
+        next_term_intro=(
+            f"Hội nghị tổng kết thống nhất luân phiên {words.head}, {words.deputy} {next_label}:"
+            if next_term is not None and not next_term.head.status and not next_term.deputy.status
+            else f"{words.head}, {words.deputy} {next_label} (trình hội nghị tổng kết quyết định):"
+        ),
         commendations=stats,
         highlights=narratives["highlights"],
         shortcomings=narratives["shortcomings"],

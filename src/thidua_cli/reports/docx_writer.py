@@ -715,10 +715,7 @@ class _Writer:
             f"VI. {c.head_title.upper()}, {c.deputy_title.upper()} {c.next_period_label.upper()}"
         )
         if c.next_term:
-            paragraph = self.paragraph(
-                f"Hội nghị tổng kết thống nhất luân phiên {c.head_title}, {c.deputy_title} "
-                f"{c.next_period_label}: "
-            )
+            paragraph = self.paragraph(f"{c.next_term_intro} ")
             self.term(paragraph, c.next_term)
         else:
             self.paragraph(

@@ -154,7 +154,7 @@ def rank_and_store(
 
     A finalised year is shown as frozen and nothing is written, unless `force`: then it is
     ranked again, recorded in the audit trail and frozen again."""
-    from ..store.locks import claim_cluster, frozen, locked_years
+    from ..store.locks import frozen, locked_years, write_transaction
     from ..store.writes import record_audit
 
     if finalize and period != "FY":
@@ -167,14 +167,16 @@ def rank_and_store(
             shown = _frozen_outcome(conn, cluster, year, period)
         if shown is not None:
             return shown
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
-        if finalize or force:  # a lock is taken or passed: serialise with every writer
-            claim_cluster(conn, cluster.id)
+    # a lock taken or passed: a write transaction from the first statement, like an import's
+    writing = write_transaction(engine, cluster.id) if finalize or force else engine.begin()
+    with writing as conn:
         if frozen(conn, cluster.id, year) is not None and not force:
             shown = _frozen_outcome(conn, cluster, year, period)  # finalised meanwhile
             if shown is not None:
-                conn.rollback()
+                if finalize:
+                    conn.rollback()  # the write lock's no-op claim leaves no trace
                 return shown
         finalised = locked_years(conn, cluster.id)
         locked = year in finalised

@@ -162,14 +162,15 @@ def set_leadership(
     member list yet takes the previous year's members. A finalised year needs `force`."""
     from sqlalchemy import select
 
-    from ..store.locks import guard_years
+    from ..store.locks import guard_years, write_transaction
     from ..store.tables import table_of
     from ..store.writes import record_audit, upsert_by_key
     from .ranking import _unit_names, members_by_year, refreeze
     from .units import UnitIndex
 
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
+    with write_transaction(engine, cluster.id) as conn:
         refrozen = guard_years(
             conn,
             cluster.id,

@@ -56,7 +56,7 @@ def set_rule(
     """Set one rule from a year on. It applies to every later year too: a finalised year from
     `from_year` on needs `force` (recorded, and the year is frozen again)."""
     from ..scoring import RuleError, format_rule_value, parse_rule_value
-    from ..store.locks import guard_years
+    from ..store.locks import guard_years, write_transaction
     from ..store.tables import table_of
     from ..store.writes import record_audit, upsert_by_key
     from .ranking import refreeze
@@ -71,9 +71,10 @@ def set_rule(
     if not 1990 <= from_year <= 2100:
         raise UsageError(f"Năm {from_year} không hợp lệ.", "Ghi năm có 4 chữ số, ví dụ 2024.")
     source = "lệnh thidua rules set"
-    with engine.begin() as conn:
-        table = table_of(conn, "rule_setting")
+    with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
+    with write_transaction(engine, cluster.id) as conn:
+        table = table_of(conn, "rule_setting")
         refrozen = guard_years(
             conn,
             cluster.id,

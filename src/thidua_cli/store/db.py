@@ -54,6 +54,8 @@ def get_engine(db: str | None, *, create: bool = False) -> Engine:
             'Chạy `thidua init --code C7 --name "Cụm thi đua số 7"` để tạo, '
             "hoặc chỉ đường dẫn bằng --db.",
         )
+    if path is None:
+        _check_url(url)
     if path is not None and create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -67,6 +69,21 @@ def get_engine(db: str | None, *, create: bool = False) -> Engine:
         if problem is None:
             raise
         raise problem from exc
+
+
+def _check_url(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from ..faults import hide_password
+
+    try:
+        make_url(url)
+    except Exception as exc:  # SQLAlchemy's ArgumentError, or a ValueError for a bad port
+        raise ThiduaError(
+            f"Địa chỉ cơ sở dữ liệu “{hide_password(url)}” không đúng dạng.",
+            "Dùng đường dẫn tệp SQLite hoặc địa chỉ dạng "
+            "postgresql+psycopg://người_dùng:mật_khẩu@máy_chủ:5432/tên_csdl.",
+        ) from exc
 
 
 def _open(url: str, *, create: bool) -> Engine:

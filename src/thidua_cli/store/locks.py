@@ -5,7 +5,8 @@ second sees the other's result."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import ThiduaError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Engine
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,18 @@ def claim_cluster(conn: Connection, cluster_id: int) -> None:
     from sqlalchemy import text
 
     conn.execute(text("UPDATE cluster SET code = code WHERE id = :id"), {"id": cluster_id})
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine, cluster_id: int) -> Iterator[Connection]:
+    """The write transaction of a command that may touch a finalised year (finalising, `rules
+    set`, `rotation set`, a forced re-rank): a write lock from its first statement, the same
+    one an import takes, so that a finalisation and a write never interleave."""
+    from .import_state import import_transaction
+
+    with import_transaction(engine, cluster_id) as conn:
+        claim_cluster(conn, cluster_id)
+        yield conn
 
 
 def locked_years(conn: Connection, cluster_id: int) -> dict[int, datetime]:
