@@ -131,31 +131,63 @@ def test_status_without_any_data(db: Path) -> None:
     assert "Lỗi: Cụm C7 chưa có dữ liệu năm nào." in result.stderr
 
 
-def test_template_reads_back_cleanly(db: Path, tmp_path: Path) -> None:
+def test_template_examples_are_never_imported(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "mau.xlsx"
     written = run(db, "template", path)
     assert written.exit_code == 0, written.output
     assert written.stdout.strip() == f"Đã ghi tệp mẫu: {path}"
     first = run(db, "import", path)
-    assert first.exit_code == 0, first.output
-    assert error_lines(first) == []
-    kinds = {row[2] for row in summary_rows(first)}
-    assert kinds == {
-        "quy chế (tham số)",
-        "danh sách đơn vị thành viên",
-        "bảng tiêu chí chấm điểm",
-        "trưởng cụm, phó cụm qua các năm",
-        "bảng chấm điểm (dạng dọc)",
-        "bảng tổng hợp điểm (mỗi đơn vị một cột)",
-        "bảng tự chấm của đơn vị",
-        "kết quả bỏ phiếu",
-        "danh sách khen thưởng",
+    assert first.exit_code == 1
+    lines = error_lines(first)
+    # every example row of every sheet is named, and nothing else is wrong with the template
+    assert {(e.sheet, e.row) for e in lines} == {
+        ("Đơn vị", "2"),
+        ("Tiêu chí", "2"),
+        ("Tiêu chí", "3"),
+        ("Tiêu chí", "4"),
+        ("Tiêu chí", "5"),
+        ("Chấm điểm", "2"),
+        ("Tổng hợp điểm", "3"),
+        ("Bảng tự chấm", "5"),
+        ("Bảng tự chấm", "6"),
+        ("Bảng tự chấm", "7"),
+        ("Bảng tự chấm", "8"),
+        ("Bỏ phiếu", "2"),
+        ("Trưởng cụm", "2"),
+        ("Khen thưởng", "2"),
+    }
+    assert {e.message for e in lines} == {
+        "Đây là dòng ví dụ của tệp mẫu (thidua template), không phải số liệu thật; không nhập."
     }
     assert "Bỏ qua: mau.xlsx › Hướng dẫn: sheet hướng dẫn / danh mục, bỏ qua." in first.stderr
-    new = int(total_line(first).split()[1])
-    assert new > 9
-    again = run(db, "import", path)
-    assert total_line(again) == f"Tổng: 0 mới, 0 cập nhật, {new} không đổi."
+    assert query(db, "SELECT count(*) FROM unit") == [(0,)]
+    assert query(db, "SELECT count(*) FROM leadership") == [(0,)]
+
+
+def test_template_with_its_examples_edited_imports(db: Path, tmp_path: Path) -> None:
+    """Only a row identical to an example is refused: the clerk's own rows, in the template's
+    shape, import (the head example left as is is still named)."""
+    import openpyxl
+
+    path = tmp_path / "mau.xlsx"
+    assert run(db, "template", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    for name in book.sheetnames:
+        if name not in ("Hướng dẫn", "Đơn vị", "Trưởng cụm"):
+            del book[name]
+    members = book["Đơn vị"]
+    members.append(["HND", "Hội Nông dân tỉnh", "Hội ND", 2023, 2, None])
+    members["E2"] = 3  # TD's rotation order: no longer the example
+    book.save(path)
+    refused = run(db, "import", path)
+    assert refused.exit_code == 1
+    assert [(e.sheet, e.row) for e in error_lines(refused)] == [("Trưởng cụm", "2")]
+    book = openpyxl.load_workbook(path)
+    book["Trưởng cụm"]["C2"] = "HND"
+    book.save(path)
+    result = run(db, "import", path)
+    assert result.exit_code == 0, result.output
+    assert query(db, "SELECT code FROM unit ORDER BY code") == [("HND",), ("TD",)]
 
 
 def test_template_needs_an_xlsx_name(tmp_path: Path) -> None:

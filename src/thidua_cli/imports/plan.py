@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import RowError
 from ..services.units import UnitIndex
+from ..sheets.catalogue import Catalogue, read_catalogue
 from ..sheets.columns import KINDS
 from ..sheets.layout import Ambiguous, Layout, NearMiss, detect_layout
 from ..sheets.parse import ParsedBatch, ParseOptions, parse_sheet
@@ -64,10 +65,18 @@ def plan_sheets(
             planned.append(item)
         else:
             pending.append((workbook, sheet))
+    catalogues: dict[int, Catalogue] = {}
     for workbook, sheet in pending:
         layout = detect_layout(sheet, options.kind, lookup)
         if isinstance(layout, Layout):
-            planned.append(make_planned(workbook, sheet, layout))
+            item = make_planned(workbook, sheet, layout)
+            if layout.kind == "commendations":
+                # codes in the list (award forms, kinds) are read through the workbook's
+                # catalogue sheet; read once per workbook
+                if id(workbook) not in catalogues:
+                    catalogues[id(workbook)] = read_catalogue(workbook.sheets)
+                item.ref.catalogue = catalogues[id(workbook)]
+            planned.append(item)
             continue
         where = f"{workbook.display} › {sheet.name}"
         if isinstance(layout, Ambiguous):

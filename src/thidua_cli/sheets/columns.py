@@ -198,6 +198,7 @@ KINDS: dict[str, KindSpec] = {
                 "kind",
                 "đối tượng",
                 "cá nhân tập thể",
+                "mã phân loại khen thưởng",
             ),
             _c("gender", "Giới tính", "gender", "nam nữ"),
             _c("ethnicity", "Dân tộc", "ethnicity"),

@@ -16,12 +16,16 @@ from ..text import (
     column_letter,
     fold,
     is_safe_code,
-    parse_date,
     parse_decimal,
     parse_int,
-    parse_yes_no,
 )
+from .cells import BAD as _BAD
+from .cells import ErrorCell as _ErrorCell
+from .cells import RowReader
+from .cells import cell_text as _cell_text
 from .codes import is_letter, is_section, normalise_code, qualify_codes
+from .commendations import commendation_row, infer_leader
+from .examples import comparable, examples_of
 from .layout import Layout, TitleInfo, layer_named, read_titles
 from .reader import FORMULA_NO_VALUE, Sheet
 from .records import (
@@ -111,187 +115,6 @@ VOTE_PURPOSES = {
     "deputy": "deputy",
 }
 TOTAL_WORDS = ("cong", "tong cong", "tong so", "tong", "tong diem", "cong diem", "tong so diem")
-LEADER_POSITIONS = (
-    "chu tich",
-    "pho chu tich",
-    "giam doc",
-    "pho giam doc",
-    "tong giam doc",
-    "truong ",
-    "pho truong",
-    "bi thu",
-    "pho bi thu",
-    "chanh van phong",
-    "pho chanh van phong",
-    "chanh ",
-    "pho chanh",
-    "tong bien tap",
-    "pho tong bien tap",
-    "thu truong",
-    "pho ban",
-    "cuc truong",
-    "vu truong",
-    "vien truong",
-    "hieu truong",
-    "pho hieu truong",
-    "chu nhiem",
-    "pho chu nhiem",
-)
-
-
-class RowReader:
-    """Cell access for one sheet with error collection naming file, sheet, row and column."""
-
-    def __init__(self, sheet: Sheet, layout: Layout, ref: SheetRef, errors: list[RowError]):
-        self.sheet = sheet
-        self.layout = layout
-        self.ref = ref
-        self.errors = errors
-        self.cols = layout.fields
-        self._letters = {name: column_letter(col) for name, col in layout.fields.items()}
-        # long sheets repeat the same few texts (unit codes, periods) thousands of times
-        self._texts: dict[object, str] = {}
-        # a table's codes in sheet order (criteria, forms, wide sheets): qualified once read
-        self.codes: list[tuple[int, str]] = []
-
-    def error(
-        self, row: int, column: str | None, value: object, message: str, hint: str = ""
-    ) -> None:
-        raw = "" if value is None else _cell_text(value)
-        if isinstance(value, (float, Decimal)):
-            raw = raw.replace(".", ",")  # the number as a Vietnamese Excel shows it: 9,125
-        self.errors.append(RowError(self.ref.file, self.ref.sheet, row, column, raw, message, hint))
-
-    def raw(self, row: int, values: list[object], name: str) -> object:
-        col = self.cols.get(name)
-        if col is None or col >= len(values):
-            return None
-        value = values[col]
-        if value == "" and self.sheet.special:
-            marker = self.sheet.cell_marker(row, col)
-            if marker == FORMULA_NO_VALUE:
-                self.error(
-                    row,
-                    column_letter(col),
-                    "(công thức)",
-                    "Ô có công thức nhưng chưa có giá trị tính sẵn.",
-                    "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.",
-                )
-                return _BAD
-            if marker:
-                return _ErrorCell(marker)
-        return value
-
-    def text(self, row: int, values: list[object], name: str, required: bool = False) -> str | None:
-        value = self.raw(row, values, name)
-        if value is _BAD:
-            return None
-        if isinstance(value, _ErrorCell):
-            if required:
-                self.error(
-                    row,
-                    self.letter(name),
-                    value.code,
-                    f"Ô lỗi {value.code} ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
-                    "Sửa công thức hoặc nhập giá trị trực tiếp.",
-                )
-                return None
-            return ""
-        if value.__class__ is bool:
-            text = _cell_text(value)  # True == 1: kept out of the cache of texts
-        else:
-            text = self._texts.get(value)
-            if text is None:
-                text = self._texts[value] = _cell_text(value)
-        if required and not text:
-            self.error(
-                row,
-                self.letter(name),
-                "",
-                f"Thiếu giá trị ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
-                "Điền giá trị vào ô này, hoặc xóa cả dòng nếu thừa.",
-            )
-            return None
-        return text
-
-    def number(
-        self, row: int, values: list[object], name: str, required: bool = False
-    ) -> Decimal | None:
-        value = self.raw(row, values, name)
-        if value is _BAD:
-            return None
-        if isinstance(value, _ErrorCell):
-            if required:
-                self.error(
-                    row,
-                    self.letter(name),
-                    value.code,
-                    f"Ô lỗi {value.code}.",
-                    "Sửa công thức hoặc nhập số trực tiếp.",
-                )
-            return None
-        try:
-            number = parse_decimal(value)
-        except ValueProblem as problem:
-            self.error(row, self.letter(name), value, problem.message, problem.hint)
-            return None
-        if number is None and required:
-            self.error(
-                row,
-                self.letter(name),
-                "",
-                f"Thiếu số ở cột bắt buộc “{self.layout.spec.label_of(name)}”.",
-                "Nhập một số.",
-            )
-        return number
-
-    def integer(
-        self, row: int, values: list[object], name: str, required: bool = False
-    ) -> int | None:
-        number = self.number(row, values, name, required)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            self.error(row, self.letter(name), number, "Phải là số nguyên.", "Nhập số nguyên.")
-            return None
-        return int(number)
-
-    def letter(self, name: str) -> str | None:
-        return self._letters.get(name)
-
-    def is_blank_row(self, row: int, values: list[object], columns: list[int]) -> bool:
-        for col in columns:
-            if col < len(values):
-                value = values[col]
-                if (
-                    value is not None
-                    and value != ""
-                    and not (isinstance(value, str) and not value.strip())
-                ):
-                    return False
-                if self.sheet.special and self.sheet.cell_marker(row, col) == FORMULA_NO_VALUE:
-                    return False
-        return True
-
-
-class _ErrorCell:
-    __slots__ = ("code",)
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-
-
-_BAD = object()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if value.__class__ is bool:
-        return "TRUE" if value else "FALSE"  # as Excel shows it
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean(value)
 
 
 def to_hundredths(number: Decimal) -> int:
@@ -336,11 +159,6 @@ def criterion_code(value: object) -> str:
 def is_total_text(text: str) -> bool:
     key = fold(text)
     return key in TOTAL_WORDS or key.startswith(("tong cong", "cong diem", "tong diem", "tong so"))
-
-
-def infer_leader(position: str) -> bool:
-    key = fold(position) + " "
-    return any(key.startswith(prefix) for prefix in LEADER_POSITIONS)
 
 
 class SheetContext:
@@ -567,13 +385,49 @@ class SheetParser:
         self.context = SheetContext(reader, titles, options)
         self.handler = _HANDLERS[layout.kind]
         self.used_cols = sorted(set(layout.fields.values()) | set(layout.unit_columns))
+        self.examples = [
+            (example, layout.fields[example.key_field])
+            for example in examples_of(layout.kind)
+            if example.key_field in layout.fields
+        ]
 
     def row(self, row: int, values: list[object]) -> None:
         """One data row (below the header, not a numbering row)."""
         if self.reader.is_blank_row(row, values, self.used_cols):
             return
         self.ref.rows += 1
+        if self.examples and self._is_example(row, values):
+            return
         self.handler(self.reader, self.context, row, values, self.batch)
+
+    def _is_example(self, row: int, values: list[object]) -> bool:
+        """A row identical to an example row of `thidua template` is said, never imported."""
+        width = len(values)
+        for example, key_col in self.examples:
+            if key_col >= width or values[key_col] != example.key_raw:
+                continue
+            fields = self.layout.fields
+            if any(
+                comparable(values[col] if col < width else None) != example.cells.get(name, "")
+                for name, col in fields.items()
+            ):
+                continue
+            if any(
+                comparable(values[col] if col < width else None)
+                != example.units.get(fold(text), "")
+                for col, text in self.layout.unit_columns.items()
+            ):
+                continue
+            self.reader.error(
+                row,
+                None,
+                values[key_col],
+                "Đây là dòng ví dụ của tệp mẫu (thidua template), không phải số liệu thật; "
+                "không nhập.",
+                "Xóa dòng ví dụ (nền vàng) hoặc sửa thành số liệu của cụm rồi nhập lại.",
+            )
+            return True
+        return False
 
     def run(self, tick: Callable[[int], None] | None = None) -> None:
         """Every row; `tick(n)` after each TICK rows, for a progress bar."""
@@ -1068,136 +922,6 @@ def _leadership(
     batch.leadership.append(LeadershipRow(reader.ref, row, year, head, deputy))
 
 
-def _commendations(
-    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
-) -> None:
-    person = reader.text(row, values, "person") or ""
-    collective = reader.text(row, values, "collective") or ""
-    kind_text = reader.text(row, values, "kind") or ""
-    if kind_text:
-        key = fold(kind_text)
-        if "ca nhan" in key:
-            kind = "individual"
-        elif "tap the" in key:
-            kind = "collective"
-        else:
-            reader.error(
-                row,
-                reader.letter("kind"),
-                kind_text,
-                "Không hiểu loại khen thưởng.",
-                "Ghi “Cá nhân” hoặc “Tập thể”.",
-            )
-            return
-    else:
-        kind = "individual" if person else "collective"
-    recipient = person or collective
-    if not recipient:
-        name_field = "person" if "person" in reader.cols else "collective"
-        reader.error(
-            row,
-            reader.letter(name_field),
-            "",
-            "Thiếu tên người hoặc tập thể được khen.",
-            "Ghi họ và tên (cá nhân) hoặc tên tập thể.",
-        )
-        return
-    unit_cell = reader.raw(row, values, "unit")
-    if unit_cell is _BAD:
-        return  # a formula without a value, already said
-    if isinstance(unit_cell, _ErrorCell):
-        reader.error(
-            row,
-            reader.letter("unit"),
-            unit_cell.code,
-            f"Ô lỗi {unit_cell.code} ở cột bắt buộc “Đơn vị”.",
-            "Sửa công thức hoặc nhập tên, mã đơn vị trực tiếp.",
-        )
-        return
-    unit = _cell_text(unit_cell)
-    if not unit and kind == "collective" and "unit" not in reader.cols:
-        unit = recipient
-    if not unit:
-        reader.error(
-            row,
-            reader.letter("unit") or reader.letter("person"),
-            "",
-            "Thiếu đơn vị của người hoặc tập thể được khen.",
-            "Ghi tên hoặc mã đơn vị thành viên ở cột Đơn vị.",
-        )
-        return
-    award = reader.text(row, values, "award", required=True)
-    position = reader.text(row, values, "position") or ""
-    leader_value = reader.raw(row, values, "is_leader")
-    is_leader: bool | None = None
-    if (
-        leader_value not in (None, "")
-        and not isinstance(leader_value, _ErrorCell)
-        and leader_value is not _BAD
-    ):
-        try:
-            is_leader = parse_yes_no(leader_value)
-        except ValueProblem as problem:
-            reader.error(
-                row, reader.letter("is_leader"), leader_value, problem.message, problem.hint
-            )
-            return
-    gender_text = reader.text(row, values, "gender") or ""
-    gender = ""
-    if gender_text:
-        key = fold(gender_text)
-        if key in ("nu", "female", "f", "x"):
-            gender = "Nữ"
-        elif key in ("nam", "male", "m"):
-            gender = "Nam"
-        else:
-            reader.error(
-                row,
-                reader.letter("gender"),
-                gender_text,
-                "Không hiểu giới tính.",
-                "Ghi “Nam” hoặc “Nữ”.",
-            )
-            return
-    date_value = reader.raw(row, values, "decision_date")
-    decision_date = None
-    if (
-        date_value not in (None, "")
-        and not isinstance(date_value, _ErrorCell)
-        and date_value is not _BAD
-    ):
-        try:
-            decision_date = parse_date(date_value)
-        except ValueProblem as problem:
-            reader.error(
-                row, reader.letter("decision_date"), date_value, problem.message, problem.hint
-            )
-            return
-    year = ctx.year(row, values)
-    period = ctx.period(row, values, year)
-    if award is None or year is None or period is None:
-        return
-    batch.commendations.append(
-        CommendationRow(
-            reader.ref,
-            row,
-            year,
-            period,
-            recipient,
-            kind,
-            gender,
-            reader.text(row, values, "ethnicity") or "",
-            position,
-            is_leader,
-            unit,
-            award,
-            reader.text(row, values, "title") or "",
-            reader.text(row, values, "decision_no") or "",
-            decision_date,
-        )
-    )
-
-
 def _rules(
     reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
 ) -> None:
@@ -1219,7 +943,7 @@ _HANDLERS = {
     "self_form": _self_form,
     "votes": _votes,
     "leadership": _leadership,
-    "commendations": _commendations,
+    "commendations": commendation_row,
     "rules": _rules,
 }
 

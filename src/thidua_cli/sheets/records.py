@@ -6,6 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 
 
 @dataclass
@@ -22,6 +26,7 @@ class SheetRef:
     title_unit_at: tuple[int, str] | None = None  # its row and column letter
     rows: int = 0
     skipped_totals: int = 0
+    catalogue: Catalogue | None = None  # the workbook's codes (commendation lists)
 
     def letter(self, name: str) -> str | None:
         return self.letters.get(name)
@@ -108,7 +113,7 @@ class CommendationRow:
     year: int
     period: str
     recipient: str
-    kind: str  # individual / collective
+    kind: str  # individual / collective / household
     gender: str
     ethnicity: str
     position: str

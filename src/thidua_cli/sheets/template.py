@@ -2,7 +2,9 @@
 SPEC §3.1, a `Hướng dẫn` sheet first, and one example row per sheet.
 
 The example rows are consistent with each other (one member, TD, in 2023; a four-row
-scoring table whose base leaves sum to 100), so the template imports cleanly as it is.
+scoring table whose base leaves sum to 100), so that a clerk who edits them gets a clean
+import. Left as they are, they are never data: sheets/examples.py reads them from here and the
+import refuses a row identical to one (SPEC §3.1).
 The guide sheet is built from the same `SheetSpec` list as the data sheets, so the two
 cannot drift apart.
 """
@@ -398,6 +400,19 @@ SHEETS: tuple[SheetSpec, ...] = (
     ),
 )
 
+# The kind each sheet of the template is read as (for its example rows, see sheets/examples.py).
+SHEET_KINDS = {
+    "Đơn vị": "members",
+    "Tiêu chí": "criteria",
+    "Chấm điểm": "scores",
+    "Tổng hợp điểm": "wide_scores",
+    "Bảng tự chấm": "self_form",
+    "Bỏ phiếu": "votes",
+    "Trưởng cụm": "leadership",
+    "Khen thưởng": "commendations",
+    "Quy chế": "rules",
+}
+
 GUIDE_INTRO: tuple[str, ...] = (
     "Mỗi sheet trong tệp này là một loại dữ liệu; chương trình nhận ra loại dữ liệu từ dòng "
     "tiêu đề cột (nền xanh), không phụ thuộc tên sheet hay thứ tự cột.",
@@ -409,7 +424,8 @@ GUIDE_INTRO: tuple[str, ...] = (
     "dùng dấu %, dấu phân cách hàng nghìn.",
     "Ngày: kiểu ngày của Excel hoặc chữ dạng dd/mm/yyyy.",
     "Đơn vị ghi bằng mã (TD) hoặc tên (Tỉnh Đoàn) hoặc tên khác đã khai ở sheet Đơn vị.",
-    "Dòng nền vàng là dòng ví dụ, có thể sửa hoặc xóa; cả tệp mẫu như hiện tại nhập được ngay.",
+    "Dòng nền vàng là dòng ví dụ: sửa thành số liệu thật hoặc xóa trước khi nhập; dòng ví dụ "
+    "để nguyên sẽ bị báo lỗi, không bao giờ được nhập.",
     "Cột có danh sách chọn (mũi tên) chỉ nhận các giá trị trong danh sách.",
 )
 
