@@ -612,7 +612,7 @@ def _points(
 def score_points(value: object) -> tuple[int, bool] | None:
     """A score cell in hundredths, and whether written as a mark (x / có / không); None for
     no score. Raises ValueProblem for what is not a score."""
-    if isinstance(value, float):
+    if isinstance(value, float) and -1e12 < value < 1e12:  # NaN and infinity fail both
         scaled = value * 100
         whole = round(scaled)
         if abs(scaled - whole) < 1e-6:
