@@ -185,7 +185,7 @@ class ScoreChecks:
             if id(rec.ref) in long_groups:
                 self._add_to_parents(children, leaf_sums, rec.ref, rec, points_c, kind)
         self._check_group_values(group_values, leaf_sums)
-        self._check_totals(leaf_sums, self.bonus_cap_c)
+        self._check_totals(leaf_sums)
         return accepted
 
     def _say(self, ref: SheetRef, row: int | None, column: str | None, problem: Problem) -> None:
@@ -262,11 +262,13 @@ class ScoreChecks:
                     "chỉ lấy điểm các tiêu chí con."
                 )
 
-    def _check_totals(self, sums: dict, bonus_cap_c: int) -> None:
-        """A total row may be the plain sum, or base + bonus (capped or not) - deductions."""
+    def _check_totals(self, sums: dict) -> None:
+        """A total row may be the plain sum, or base + bonus (capped by the cluster's
+        `bonus_cap` for the year, or not) - deductions."""
         for total in self.batch.totals:
             ref = total.ref
             years = {r.year for r in self.batch.scores if r.ref is ref} or {0}
+            bonus_cap_c = min(int(self.rules_for(y).bonus_cap * 100) for y in years)
 
             def part(
                 kind: str, ref: SheetRef = ref, total: Any = total, years: set[int] = years
