@@ -373,3 +373,58 @@ def test_verbose_shows_the_traceback_of_a_machine_problem() -> None:
     result = run("foo://x", "--verbose", "status")  # type: ignore[arg-type]
     assert result.exit_code == 1
     assert "Traceback" in result.stderr and "Không hỗ trợ loại cơ sở dữ liệu" in result.stderr
+
+
+# ---------------------------------------------------------------- ordinary trouble, not bugs
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rank", "--year", "99999999999999999999"),
+        ("status", "--year", "-5"),
+        ("rotation", "--year", "99999999999999999999"),
+        ("rotation", "set", "--year", "99999999999999999999", "--head", "TD"),
+        ("rules", "--year", "0"),
+        ("rules", "set", "scale", "100", "--from-year", "99999999999999999999"),
+    ],
+)
+def test_a_year_no_database_can_hold_is_a_usage_error(seeded: Path, args: tuple[str]) -> None:
+    result = run(seeded, *args)
+    assert result.exit_code == 2, result.output
+    year = args[args.index("--year" if "--year" in args else "--from-year") + 1]
+    assert f"Lỗi: Năm {year} không hợp lệ." in result.stderr
+    assert not LEAKS.search(result.output)
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ x y }}", "sai cú pháp ở dòng 1: cần “}}” nhưng gặp “y”."),
+        ("a\n{% if x %}", "sai cú pháp ở dòng 2: mẫu hết mà còn khối chưa đóng"),
+        ("{% bogus %}", "sai cú pháp ở dòng 1: không có thẻ “bogus”."),
+        ("{{ 1 / 0 }}", "dòng 1: một phép tính hoặc bộ lọc trong mẫu không dùng được"),
+    ],
+)
+def test_a_clerks_broken_template_is_said_in_vietnamese(
+    scored: Path, tmp_path: Path, template: str, message: str
+) -> None:
+    assert run(scored, "rank", "--year", 2023).exit_code == 0
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "bao-cao-tong-ket.md.j2").write_text(template, encoding="utf-8")
+    result = run(
+        scored,
+        "report",
+        "--year",
+        2023,
+        "--format",
+        "md",
+        "--template-dir",
+        folder,
+        "--out",
+        tmp_path / "r.md",
+    )
+    clean_failure(result, message)
+    assert "expected" not in result.output and "Jinja" not in result.output
+    assert not (tmp_path / "r.md").exists()

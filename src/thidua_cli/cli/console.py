@@ -140,6 +140,7 @@ def handle_errors(func: F) -> F:
         from ..errors import ThiduaError
 
         try:
+            _check_years(kwargs)
             return func(*args, **kwargs)
         except ThiduaError as problem:
             print_problem(problem)
@@ -178,6 +179,20 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+YEARS = range(1990, 2101)  # the years a --year option may name
+
+
+def _check_years(options: dict[str, Any]) -> None:
+    """Every command's --year and --from-year: four digits, never a number SQLite cannot
+    hold (`--year 99999999999999999999` would otherwise reach the database)."""
+    from ..errors import UsageError
+
+    for name in ("year", "from_year"):
+        value = options.get(name)
+        if isinstance(value, int) and value not in YEARS:
+            raise UsageError(f"Năm {value} không hợp lệ.", "Ghi năm có 4 chữ số, ví dụ 2023.")
 
 
 def is_closed_pipe(exc: BaseException) -> bool:

@@ -81,7 +81,9 @@ def install() -> None:
                     "để biết cách dùng.\n"
                 )
             echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=color)
-        echo(f"Lỗi: {self.format_message()}", file=file, color=color)
+        from .console import terminal_text  # an option typed with an escape sequence in it
+
+        echo(terminal_text(f"Lỗi: {self.format_message()}"), file=file, color=color)
 
     for cls in {usage_error, *_subclasses(usage_error)}:
         if "format_message" in vars(cls):

@@ -102,6 +102,40 @@ def _in_vietnamese(message: str | None) -> str:
     return text
 
 
+_SYNTAX = (
+    (
+        re.compile(r"^[Uu]nexpected end of template"),
+        "mẫu hết mà còn khối chưa đóng (thiếu {{% endif %}}, {{% endfor %}} hoặc {{% endblock %}})",
+    ),
+    (re.compile(r"^Encountered unknown tag '(.+?)'"), "không có thẻ “{0}”"),
+    (re.compile(r"^[Ee]xpected an expression"), "thiếu biểu thức"),
+    (re.compile(r"^expected token '(.+?)', got '(.+?)'"), "cần “{0}” nhưng gặp “{1}”"),
+    (re.compile(r"^unexpected '(.+?)'"), "ký tự “{0}” không đúng chỗ"),
+    (re.compile(r"^unexpected char '(.+?)'"), "ký tự “{0}” không đúng chỗ"),
+    (re.compile(r"^tag name expected"), "thiếu tên thẻ sau {{%"),
+    (re.compile(r"^unknown tag '(.+?)'"), "không có thẻ “{0}”"),
+)
+
+
+def _syntax_in_vietnamese(message: str | None) -> str:
+    """Jinja's usual syntax messages in Vietnamese; others are left to --verbose."""
+    for pattern, text in _SYNTAX:
+        match = pattern.search(message or "")
+        if match:
+            return text.format(*(_TOKENS.get(g, g) for g in match.groups()))
+    return ""
+
+
+_TOKENS = {
+    "end of print statement": "}}",
+    "end of statement block": "%}",
+    "end of template": "cuối mẫu",
+    "name": "một tên",
+    "string": "một chuỗi",
+    "integer": "một số",
+}
+
+
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     """The innermost template file and line in a rendering traceback (Jinja rewrites frames)."""
     found = None
@@ -127,8 +161,11 @@ def render_report(context: ReportContext, fmt: str, template_dir: Path | None = 
         return template.render(template_variables(context))
     except TemplateSyntaxError as problem:
         where = problem.filename or problem.name or name
+        detail = _syntax_in_vietnamese(problem.message)
         raise ThiduaError(
-            f"Mẫu báo cáo {where} sai cú pháp ở dòng {problem.lineno}: {problem.message}", hint
+            f"Mẫu báo cáo {where} sai cú pháp ở dòng {problem.lineno}"
+            + (f": {detail}." if detail else "."),
+            hint,
         ) from None
     except TemplateNotFound as problem:
         raise ThiduaError(
@@ -145,11 +182,17 @@ def render_report(context: ReportContext, fmt: str, template_dir: Path | None = 
     except TemplateError as problem:
         frame = _template_frame(problem)
         where = f"{frame[0]}, dòng {frame[1]}" if frame else name
-        raise ThiduaError(f"Mẫu báo cáo {where} bị lỗi: {problem.message}", hint) from None
+        raise ThiduaError(
+            f"Mẫu báo cáo {where} bị lỗi khi dựng báo cáo (chạy lại với --verbose để xem chi "
+            "tiết).",
+            hint,
+        ) from None
     except (TypeError, ValueError, AttributeError, ZeroDivisionError) as problem:
         frame = _template_frame(problem)
         if frame is None:
             raise
         raise ThiduaError(
-            f"Mẫu báo cáo {frame[0]}, dòng {frame[1]} bị lỗi: {problem}", hint
+            f"Mẫu báo cáo {frame[0]}, dòng {frame[1]}: một phép tính hoặc bộ lọc trong mẫu không "
+            "dùng được với dữ liệu này (chạy lại với --verbose để xem chi tiết).",
+            hint,
         ) from None
