@@ -281,7 +281,7 @@ def _real_workbook(tmp_path: Path) -> Path:
         ),
         pytest.param(
             lambda p: encrypted(p),
-            "Tệp được đặt mật khẩu, không đọc được.",
+            "Tệp có mật khẩu (đã mã hóa), không đọc được.",
             "Mở tệp bằng Excel, bỏ mật khẩu",
             id="password-protected",
         ),

@@ -9,6 +9,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import openpyxl
+
 from tests.conftest import error_lines, query, run, scores, total_line
 from tests.workbooks import (
     CODES,
@@ -173,3 +175,45 @@ def test_a_finalised_year_with_no_score_in_the_file_is_not_refused(
     assert refused.exit_code == 1
     assert "Năm 2022 đã chốt kết quả (--finalize), không nhận thêm dữ liệu." in refused.stderr
     assert score_count(seeded) == 1
+
+
+def boolean_sheet(path: Path, rows: list[list[object]]) -> Path:
+    """Cells written by openpyxl as they come: True and False become Excel booleans."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chấm điểm"
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_boolean_score_cells_are_errors_even_after_a_one(seeded: Path, tmp_path: Path) -> None:
+    """TRUE == 1 in Python: no cache keyed by cell values may take TRUE for a score of 1."""
+    rows: list[list[object]] = [
+        [2023, "Cả năm", "TD", "1.1", 1, 1, None],  # 1 is known (and good) before TRUE comes
+        [2023, "Cả năm", "TD", "1.2", True, 5, None],
+        [2023, "Cả năm", "HND", "1.1", False, 1, None],
+        [2023, "Cả năm", "HND", "1.2", 1, True, None],
+        [2023, "Cả năm", "HPN", "2", 1, 0, None],
+    ]
+    result = run(seeded, "import", boolean_sheet(tmp_path / "bool.xlsx", rows))
+    assert result.exit_code == 1
+    assert [(e.row, e.column, e.value) for e in error_lines(result)] == [
+        ("3", "E", "TRUE"),
+        ("4", "E", "FALSE"),
+        ("5", "F", "TRUE"),
+    ]
+    assert score_count(seeded) == 0
+
+
+def test_a_note_true_and_a_note_one_stay_apart(seeded: Path, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [2023, "Cả năm", "TD", "1.1", 5, None, 1],
+        [2023, "Cả năm", "TD", "1.2", 6, None, True],
+    ]
+    result = run(seeded, "import", boolean_sheet(tmp_path / "ghi-chu.xlsx", rows))
+    assert result.exit_code == 0, result.output
+    notes = query(seeded, "SELECT points_c, note FROM score ORDER BY points_c")
+    assert notes == [(500, "1"), (600, "TRUE")]

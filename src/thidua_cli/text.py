@@ -72,10 +72,14 @@ def parse_decimal(value: object) -> Decimal | None:
             "Nhập một số (ví dụ 9,5); để trống nếu không có.",
         )
     if isinstance(value, int):
+        if abs(value) >= _TOO_LARGE:
+            raise _too_large()
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5.")
+        if abs(value) >= _TOO_LARGE:
+            raise _too_large()
         # repr gives the shortest text that round-trips, so 9.5 stays 9.5
         return Decimal(repr(value)).normalize() if value % 1 else Decimal(int(value))
     if isinstance(value, Decimal):
@@ -98,9 +102,24 @@ def parse_decimal(value: object) -> Decimal | None:
     if not _NUMBER.match(compact):
         raise ValueProblem("Giá trị không phải là số.", "Nhập một số, ví dụ 9,5 hoặc 10.")
     try:
-        return Decimal(compact.replace(",", "."))
+        number = Decimal(compact.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
         raise ValueProblem("Giá trị không phải là số.", "Nhập một số.") from exc
+    if abs(number) >= _TOO_LARGE:
+        raise _too_large()
+    return number
+
+
+# No score, year or count comes near this; a number past it is a broken or hostile cell (and
+# would not fit the database's integers).
+_TOO_LARGE = 10**12
+
+
+def _too_large() -> ValueProblem:
+    return ValueProblem(
+        "Số quá lớn, không phải điểm, năm hay số lượng hợp lệ.",
+        "Kiểm tra lại ô này và nhập đúng số.",
+    )
 
 
 def parse_int(value: object) -> int | None:

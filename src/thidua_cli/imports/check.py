@@ -43,6 +43,7 @@ class Checker(ScoreChecks):
         self._criterion_info: dict[
             int, dict[str, tuple[str, Decimal | None, bool, int | None]]
         ] = {}
+        self.start_scores()
 
     def error(
         self,
@@ -357,11 +358,21 @@ class Checker(ScoreChecks):
         rows = []
         seen: dict[tuple, Any] = {}
         inferred = 0
+        # award forms, ethnicities and posts repeat down a long list: each is folded once
+        folded: dict[str, str] = {}
+        leader_posts: dict[str, bool] = {}
+
+        def fold_once(text: str) -> str:
+            key = folded.get(text)
+            if key is None:
+                key = folded[text] = fold(text)
+            return key
+
         for rec in self.batch.commendations:
             code = self.unit(rec.ref, rec.row, rec.ref.letter("unit"), rec.unit, rec.year)
             if code is None:
                 continue
-            key = (rec.year, rec.period, fold(rec.recipient), fold(rec.award), code)
+            key = (rec.year, rec.period, fold(rec.recipient), fold_once(rec.award), code)
             if key in seen:
                 self.error(
                     rec.ref,
@@ -377,7 +388,12 @@ class Checker(ScoreChecks):
             is_leader = rec.is_leader
             leader_inferred = False
             if is_leader is None:
-                is_leader = rec.kind == "individual" and infer_leader(rec.position)
+                if rec.kind == "individual":
+                    is_leader = leader_posts.get(rec.position)
+                    if is_leader is None:
+                        is_leader = leader_posts[rec.position] = infer_leader(rec.position)
+                else:
+                    is_leader = False
                 leader_inferred = rec.kind == "individual"
                 inferred += 1 if leader_inferred else 0
             ethnicity = rec.ethnicity
@@ -395,7 +411,7 @@ class Checker(ScoreChecks):
                     "leader_inferred": leader_inferred,
                     "gender": rec.gender,
                     "ethnicity": ethnicity,
-                    "ethnic_minority": bool(ethnicity) and fold(ethnicity) != "kinh",
+                    "ethnic_minority": bool(ethnicity) and fold_once(ethnicity) != "kinh",
                     "title": rec.title,
                     "decision_no": rec.decision_no,
                     "decision_date": rec.decision_date,

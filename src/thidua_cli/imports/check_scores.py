@@ -26,6 +26,7 @@ class CheckedScore(NamedTuple):
     points_c: int
     note: str
     ref: SheetRef
+    row: int
 
 
 class Problem(NamedTuple):
@@ -42,29 +43,147 @@ class Problem(NamedTuple):
 _UNSET: Any = object()
 
 
+GROUP = object()  # a score on a group row: checked against its children's sum, never stored
+
+
 class ScoreChecks:
-    """The score half of Checker (mixed into it)."""
+    """The score half of Checker (mixed into it): the rules every score row goes through,
+    whichever layout it came from (long sheets are read by score_reader.py, wide sheets and
+    self-score forms parsed into ScoreRows by sheets/parse.py). What a unit text, a criterion
+    code, a (criterion, points) pair or a scorer resolves to is remembered: a value, or the
+    Problem to name on every row that holds it."""
+
+    def start_scores(self) -> None:
+        self.score_keys: dict[tuple, CheckedScore] = {}  # natural key -> the score kept
+        self.scores_accepted: list[CheckedScore] = []
+        self.unit_cache: dict[tuple[str, int], str | Problem] = {}  # (text, year) -> code
+        self.criterion_cache: dict[tuple[int, str], tuple | Problem] = {}  # (year, code) -> info
+        self.points_cache: dict[tuple, int | object | Problem] = {}  # points after the rules
+        self.good_points: dict[tuple, int] = {}  # (criterion info, points, mark) -> stored
+        self._scorers: dict[str, str | Problem] = {}
+        self._said: set[tuple[str, int]] = set()  # (message, sheet) said once a sheet
+        self.group_values: dict[tuple, int] = {}
+        self.leaf_sums: dict[tuple, int] = defaultdict(int)
+        self._parents: dict[int, dict[str, str | None]] = {}
+
+    # -- resolving values, each once
+
+    def resolve_unit(self, text: str, year: int) -> str | Problem:
+        """The unit a score names, as a member of that year, or its problem."""
+        found = self.unit_cache.get((text, year))
+        if found is None:
+            found = self.unit_cache[(text, year)] = self._score_unit(text, year)
+        return found
+
+    def resolve_criterion(self, year: int, code: str) -> tuple | Problem:
+        """(kind, max, is_group, max in hundredths) of a criterion of that year, or its problem."""
+        found = self.criterion_cache.get((year, code))
+        if found is None:
+            found = self.criterion_cache[(year, code)] = self._score_criterion(year, code)
+        return found
+
+    def resolve_points(
+        self, year: int, code: str, info: tuple, points_c: int, mark: bool
+    ) -> int | object | Problem:
+        """The points to store for a score of that criterion (a veto as 0 / 100, a deduction
+        written negative as positive), GROUP for a group row, or the problem."""
+        key = (year, code, points_c, mark)
+        found = self.points_cache.get(key)
+        if found is None:
+            found = self.points_cache[key] = _points_outcome(code, info, points_c, mark)
+            if found.__class__ is int:  # the same for every criterion of this kind and maximum
+                self.good_points[(info, points_c, mark)] = found
+        return found
+
+    def resolve_scorer(self, text: str) -> str | Problem:
+        found = self._scorers.get(text)
+        if found is None:
+            code = self.index.lookup(text)
+            found = self._scorers[text] = (
+                code
+                if code is not None
+                else Problem(
+                    text,
+                    f"Đơn vị chấm “{text}” không có trong danh sách đơn vị.",
+                    self.index.hint(text),
+                )
+            )
+        return found
+
+    def say(
+        self, ref: SheetRef, row: int | None, column: str | None, problem: Problem, once: bool
+    ) -> None:
+        """Name the problem at that cell; a problem said once a sheet only the first time."""
+        if once or problem.once:
+            if (problem.message, id(ref)) in self._said:
+                return
+            self._said.add((problem.message, id(ref)))
+        self.error(ref, row, column, problem.value, problem.message, problem.hint)
+
+    # -- accepting a checked score
+
+    def accept(
+        self,
+        ref: SheetRef,
+        row: int,
+        column: str,
+        key: tuple[int, str, str, str, str, str],
+        points_c: int,
+        note: str,
+        unit_text: str,
+        kind: str,
+    ) -> None:
+        """A score whose every value passed: the same key twice is an error naming both rows;
+        else it is kept, and its points summed for the group and total checks."""
+        first = self.score_keys.get(key)
+        if first is not None:
+            year, period, unit_code, code, layer, _ = key
+            first_ref, first_row = first.ref, first.row
+            self.error(
+                ref,
+                row,
+                column,
+                format_number(Decimal(points_c) / 100),
+                f"Điểm {LAYER_LABELS[layer]} của {unit_code}, tiêu chí {code}, "
+                f"năm {year} ({PERIOD_LABELS[period]}) có hai lần: ở đây và ở "
+                f"{first_ref.file} › {first_ref.sheet} dòng {first_row}.",
+                "Giữ lại một dòng, xóa dòng kia.",
+            )
+            return
+        score = self.score_keys[key] = CheckedScore(*key, points_c, note, ref, row)
+        self.scores_accepted.append(score)
+        if ref.kind != "scores":  # long sheets sum their leaves only if they have groups
+            self.add_leaf(ref, key[0], key[3], unit_text, key[4], points_c, kind)
+
+    def add_leaf(
+        self, ref: SheetRef, year: int, code: str, unit: str, layer: str, points_c: int, kind: str
+    ) -> None:
+        if kind != "veto":
+            self.leaf_sums[(id(ref), unit, layer, year, "#" + kind)] += points_c
+        table = self.criteria.get(year, {})
+        parent_of = self._parents.setdefault(year, {})
+        while True:
+            if code not in parent_of:
+                item = table.get(code)
+                parent_of[code] = (
+                    item.parent
+                    if isinstance(item, ShapedCriterion)
+                    else (item or {}).get("parent_code")
+                )
+            code = parent_of[code]  # type: ignore[assignment]
+            if not code:
+                break
+            self.leaf_sums[(id(ref), unit, layer, year, code)] += points_c
+
+    # -- score rows of wide sheets and self-score forms
 
     def check_scores(self) -> list[CheckedScore]:
-        """Valid score rows, ready to write; groups and totals checked, not stored. The unit and
-        criterion of each row are resolved once per distinct value (see Problem)."""
-        seen: dict[tuple, tuple[SheetRef, int]] = {}
-        accepted: list[CheckedScore] = []
-        units: dict[tuple[str, int], str | Problem] = {}  # (text, year) -> code or problem
+        """Check the parsed score rows, then the groups and totals of every score sheet (long
+        ones included, read before). Returns every accepted score."""
         form_units: dict[int, str | None] = {}  # self-score form -> its unit, once a form
-        form_members: dict[tuple[str, int], str | Problem] = {}
-        criteria: dict[tuple[int, str], tuple | Problem] = {}  # (year, code) -> info or problem
-        said: set[tuple[str, int]] = set()  # (message, sheet) of problems said once a sheet
-        group_values: dict[tuple, int] = {}
-        leaf_sums: dict[tuple, int] = defaultdict(int)
-        children: dict[int, dict[str, str | None]] = {}
-        deferred: list[tuple[ScoreRow, int, str]] = []
-        # hot loop over every score row: bind what it looks up to locals
-        years_add = self.years.add
-        seen_get, units_get, criteria_get = seen.get, units.get, criteria.get
         for rec in self.batch.scores:
             year = rec.year
-            years_add(year)
+            self.years.add(year)
             ref = rec.ref
             if ref.kind == "self_form":
                 form_unit = form_units.get(id(ref), _UNSET)
@@ -72,127 +191,42 @@ class ScoreChecks:
                     form_unit = form_units[id(ref)] = self._form_unit(rec)
                 if form_unit is None:
                     continue
-                unit = form_members.get((form_unit, year))
-                if unit is None:
-                    unit = form_members[(form_unit, year)] = self._member(form_unit, rec.unit, year)
+                unit = self._member(form_unit, rec.unit, year)
             else:
-                unit = units_get((rec.unit, year))
-                if unit is None:
-                    unit = units[(rec.unit, year)] = self._score_unit(rec.unit, year)
+                unit = self.resolve_unit(rec.unit, year)
             if unit.__class__ is Problem:
-                once = unit.once or ref.kind == "wide_scores"  # type: ignore[union-attr]
-                if not once or (unit.message, id(ref)) not in said:  # type: ignore[union-attr]
-                    said.add((unit.message, id(ref)))  # type: ignore[union-attr]
-                    self._say(ref, _unit_row(ref, rec.row), rec.unit_col, unit)  # type: ignore[arg-type]
+                once = ref.kind == "wide_scores"  # said at the header cell, once
+                self.say(ref, _unit_row(ref, rec.row), rec.unit_col, unit, once)  # type: ignore[arg-type]
                 continue
-            unit_code: str = unit  # type: ignore[assignment]
-            info = criteria_get((year, rec.criterion))
-            if info is None:
-                info = criteria[(year, rec.criterion)] = self._score_criterion(year, rec.criterion)
+            info = self.resolve_criterion(year, rec.criterion)
             if info.__class__ is Problem:
-                self._say(ref, rec.row, ref.letter("criterion"), info)  # type: ignore[arg-type]
+                self.say(ref, rec.row, ref.letter("criterion"), info, False)  # type: ignore[arg-type]
                 continue
-            kind, max_points, is_group, max_c = info
-            points_c = rec.points_c
-            if rec.mark and kind != "veto":
-                self.error(
-                    ref,
-                    rec.row,
-                    rec.points_col,
-                    "x",
-                    f"Tiêu chí {rec.criterion} không phải điểm liệt, không nhận dấu x / có.",
-                    "Nhập số điểm.",
+            points = self.resolve_points(year, rec.criterion, info, rec.points_c, rec.mark)  # type: ignore[arg-type]
+            if points is GROUP:
+                self.group_values[(id(ref), rec.unit, rec.layer, year, rec.criterion)] = (
+                    rec.points_c
                 )
                 continue
-            if is_group:
-                group_values[(id(ref), rec.unit, rec.layer, year, rec.criterion)] = points_c
+            if points.__class__ is Problem:
+                self.say(ref, rec.row, rec.points_col, points, False)  # type: ignore[arg-type]
                 continue
-            if kind == "deduction" and points_c < 0:
-                points_c = -points_c
-            if points_c < 0:
-                self.error(
-                    ref,
-                    rec.row,
-                    rec.points_col,
-                    format_number(Decimal(points_c) / 100),
-                    "Điểm không được âm.",
-                    "Nhập điểm từ 0 đến điểm tối đa (điểm trừ ghi ở tiêu chí loại Trừ).",
-                )
-                continue
-            if kind != "veto" and max_c is not None and points_c > max_c:
-                self.error(
-                    ref,
-                    rec.row,
-                    rec.points_col,
-                    format_number(Decimal(points_c) / 100),
-                    f"Điểm {format_number(Decimal(points_c) / 100)} vượt điểm tối đa "
-                    f"{format_number(max_points)} của tiêu chí {rec.criterion}.",
-                    f"Nhập điểm từ 0 đến {format_number(max_points)}.",
-                )
-                continue
-            if kind == "veto":
-                points_c = 100 if points_c > 0 else 0
             scorer = ""
             if rec.layer == "peer":
-                scorer_code = self.index.lookup(rec.scorer)
-                if scorer_code is None:
-                    self.error(
-                        ref,
-                        rec.row,
-                        ref.letter("scorer"),
-                        rec.scorer,
-                        f"Đơn vị chấm “{rec.scorer}” không có trong danh sách đơn vị.",
-                        self.index.hint(rec.scorer),
-                    )
+                scorer = self.resolve_scorer(rec.scorer)  # type: ignore[assignment]
+                problem = (
+                    scorer if scorer.__class__ is Problem else self_scored(scorer, unit, rec.scorer)
+                )  # type: ignore[arg-type]
+                if problem is not None:
+                    self.say(ref, rec.row, ref.letter("scorer"), problem, False)  # type: ignore[arg-type]
                     continue
-                if scorer_code == unit_code:
-                    self.error(
-                        ref,
-                        rec.row,
-                        ref.letter("scorer"),
-                        rec.scorer,
-                        "Đơn vị không chấm chéo chính mình.",
-                        "Điểm của chính đơn vị ghi ở cột Tự chấm.",
-                    )
-                    continue
-                scorer = scorer_code
-            key = (year, rec.period, unit_code, rec.criterion, rec.layer, scorer)
-            first = seen_get(key)
-            if first is not None:
-                first_ref, first_row = first
-                self.error(
-                    ref,
-                    rec.row,
-                    rec.points_col,
-                    format_number(Decimal(points_c) / 100),
-                    f"Điểm {LAYER_LABELS[rec.layer]} của {unit_code}, tiêu chí {rec.criterion}, "
-                    f"năm {year} ({PERIOD_LABELS[rec.period]}) có hai lần: ở đây và ở "
-                    f"{first_ref.file} › {first_ref.sheet} dòng {first_row}.",
-                    "Giữ lại một dòng, xóa dòng kia.",
-                )
-                continue
-            seen[key] = (ref, rec.row)
-            if ref.kind == "scores":
-                # long sheets rarely carry group rows: sum their leaves only if they do
-                deferred.append((rec, points_c, kind))
-            else:
-                if kind != "veto":
-                    leaf_sums[(id(ref), rec.unit, rec.layer, year, "#" + kind)] += points_c
-                self._add_to_parents(children, leaf_sums, ref, rec, points_c, kind)
-            accepted.append(CheckedScore(*key, points_c, rec.note, ref))
-        long_groups = {key[0] for key in group_values} & {id(rec.ref) for rec, _, _ in deferred}
-        for rec, points_c, kind in deferred:
-            if id(rec.ref) in long_groups:
-                self._add_to_parents(children, leaf_sums, rec.ref, rec, points_c, kind)
-        self._check_group_values(group_values, leaf_sums)
-        self._check_totals(leaf_sums, self.bonus_cap_c)
-        return accepted
-
-    def _say(self, ref: SheetRef, row: int | None, column: str | None, problem: Problem) -> None:
-        self.error(ref, row, column, problem.value, problem.message, problem.hint)
+            key = (year, rec.period, unit, rec.criterion, rec.layer, scorer)
+            self.accept(ref, rec.row, rec.points_col, key, points, rec.note, rec.unit, info[0])  # type: ignore[arg-type, index]
+        self._check_group_values(self.group_values, self.leaf_sums)
+        self._check_totals(self.leaf_sums, self.bonus_cap_c)
+        return self.scores_accepted
 
     def _score_unit(self, text: str, year: int) -> str | Problem:
-        """The unit a score row names, as a member of that year, or its problem."""
         code = self.index.lookup(text)
         if code is None:
             return Problem(
@@ -215,7 +249,6 @@ class ScoreChecks:
         return code
 
     def _score_criterion(self, year: int, code: str) -> tuple | Problem:
-        """(kind, max, is_group, max in hundredths) of a criterion of that year, or its problem."""
         info = self.criterion(year, code)
         if info is not None:
             return info
@@ -230,25 +263,6 @@ class ScoreChecks:
                 else "Kiểm tra lại mã tiêu chí theo bảng tiêu chí của năm."
             )
         return Problem(code, f"Không có tiêu chí {code} trong bảng tiêu chí năm {year}.", hint)
-
-    def _add_to_parents(
-        self, children: dict, sums: dict, ref: SheetRef, rec: ScoreRow, points_c: int, kind: str
-    ) -> None:
-        table = self.criteria.get(rec.year, {})
-        parent_of = children.setdefault(rec.year, {})
-        code = rec.criterion
-        while True:
-            if code not in parent_of:
-                item = table.get(code)
-                parent_of[code] = (
-                    item.parent
-                    if isinstance(item, ShapedCriterion)
-                    else (item or {}).get("parent_code")
-                )
-            code = parent_of[code]
-            if not code:
-                break
-            sums[(id(ref), rec.unit, rec.layer, rec.year, code)] += points_c
 
     def _check_group_values(self, group_values: dict, sums: dict) -> None:
         for key, value in group_values.items():
@@ -331,6 +345,45 @@ class ScoreChecks:
         return code
 
     # -- leadership
+
+
+def self_scored(scorer: str, unit: str, written: str) -> Problem | None:
+    """A unit never scores itself in the peer layer."""
+    if scorer != unit:
+        return None
+    return Problem(
+        written, "Đơn vị không chấm chéo chính mình.", "Điểm của chính đơn vị ghi ở cột Tự chấm."
+    )
+
+
+def _points_outcome(code: str, info: tuple, points_c: int, mark: bool) -> int | object | Problem:
+    kind, max_points, is_group, max_c = info
+    if mark and kind != "veto":
+        return Problem(
+            "x",
+            f"Tiêu chí {code} không phải điểm liệt, không nhận dấu x / có.",
+            "Nhập số điểm.",
+        )
+    if is_group:
+        return GROUP
+    if kind == "deduction" and points_c < 0:
+        points_c = -points_c
+    shown = format_number(Decimal(points_c) / 100)
+    if points_c < 0:
+        return Problem(
+            shown,
+            "Điểm không được âm.",
+            "Nhập điểm từ 0 đến điểm tối đa (điểm trừ ghi ở tiêu chí loại Trừ).",
+        )
+    if kind != "veto" and max_c is not None and points_c > max_c:
+        return Problem(
+            shown,
+            f"Điểm {shown} vượt điểm tối đa {format_number(max_points)} của tiêu chí {code}.",
+            f"Nhập điểm từ 0 đến {format_number(max_points)}.",
+        )
+    if kind == "veto":
+        return 100 if points_c > 0 else 0
+    return points_c
 
 
 def _unit_row(ref: SheetRef, row: int) -> int | None:

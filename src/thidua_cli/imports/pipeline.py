@@ -24,7 +24,7 @@ from ..services.context import ClusterInfo, pick_cluster
 from ..services.progress import ImportProgress
 from ..services.reading import Reading
 from ..services.units import UnitIndex
-from ..sheets.parse import ParsedBatch, ParseOptions, parse_sheet
+from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, parse_sheet
 from ..sheets.reader import Workbook
 from ..store import import_writes as writes
 from ..store.import_state import (
@@ -38,6 +38,7 @@ from .check import Checker
 from .check_scores import CheckedScore
 from .plan import PlannedSheet, plan_sheets
 from .report import KIND_ORDER, Counter, ImportOptions, ImportReport, SheetSummary
+from .score_reader import read_long_sheet
 from .year_guard import record_forced_years, refuse_finalised_years, years_touched
 
 if TYPE_CHECKING:
@@ -113,9 +114,16 @@ def _check_and_write(
     batch = ParsedBatch()
     batch.errors.extend(unreadable)
     index = _unit_index(cluster, state)
-    planned, summaries = _parse(workbooks, options, index, report, batch, progress)
+    planned, long_sheets, summaries = _parse(workbooks, options, index, report, batch, progress)
     checker = Checker(state, batch, report, index)
-    checked = _check(conn, checker, planned, summaries, options)
+    checked = _check(conn, checker, long_sheets, options, progress)
+    for item in planned:
+        ref = item.ref
+        summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
+        if ref.skipped_totals:
+            report.notes.append(
+                f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
+            )
     if not planned and not batch.errors:
         for workbook in workbooks:
             batch.errors.append(
@@ -157,8 +165,9 @@ def _parse(
     report: ImportReport,
     batch: ParsedBatch,
     progress: ImportProgress,
-) -> tuple[list[PlannedSheet], dict[int, SheetSummary]]:
-    """Plan the sheets and parse each into the batch (member sheets are parsed while planning)."""
+) -> tuple[list[PlannedSheet], list[SheetParser], dict[int, SheetSummary]]:
+    """Plan the sheets and parse each into the batch (member sheets are parsed while planning).
+    Long score sheets are only set up here: they are read once the criteria are checked."""
     parse_options = ParseOptions(
         year=options.year,
         period="H1" if options.half else None,
@@ -169,8 +178,11 @@ def _parse(
     planned = plan_sheets(workbooks, options, index, report, batch, parse_options)
     planned.sort(key=lambda p: KIND_ORDER.index(p.layout.kind))
     summaries: dict[int, SheetSummary] = {}
+    long_sheets: list[SheetParser] = []
     for item in planned:
-        if item.layout.kind != "members":
+        if item.layout.kind == "scores":
+            long_sheets.append(SheetParser(item.sheet, item.layout, parse_options, batch, item.ref))
+        elif item.layout.kind != "members":
             progress.stage(f"Đang đọc {item.ref.file} › {item.ref.sheet}", item.sheet.height)
             parse_sheet(item.sheet, item.layout, parse_options, batch, item.ref, progress.advance)
         batch.sheets.append(item.ref)
@@ -184,28 +196,25 @@ def _parse(
                 + "."
             )
     report.sheets = list(summaries.values())
-    for item in planned:
-        ref = item.ref
-        summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
-        if ref.skipped_totals:
-            report.notes.append(
-                f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
-            )
-    return planned, summaries
+    return planned, long_sheets, summaries
 
 
 def _check(
     conn: Connection,
     checker: Checker,
-    planned: list[PlannedSheet],
-    summaries: dict[int, SheetSummary],
+    long_sheets: list[SheetParser],
     options: ImportOptions,
+    progress: ImportProgress,
 ) -> _Checked:
     """Every check, in the order records depend on each other; errors land in the batch."""
     checker.check_members()
     checker.check_criteria()
     rules = checker.check_rules()
     leadership = checker.check_leadership()
+    for parser in long_sheets:
+        ref = parser.ref
+        progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
+        read_long_sheet(parser, checker, progress.advance)
     scores = checker.check_scores()
     votes = checker.check_votes()
     commendations = checker.check_commendations()

@@ -26,11 +26,11 @@ def expand_paths(paths: Iterable[Path], skipped: list[str] | None = None) -> lis
     result: list[Path] = []
     roots = list(paths)
     for path in roots:
-        if not path.is_dir():
+        if not _is_dir(path):
             result.append(path)
             continue
         for item in sorted(path.rglob("*")):
-            if not item.is_file() or any(part.startswith(".") for part in item.parts[-1:]):
+            if item.name.startswith(".") or _is_dir(item):
                 continue  # hidden files (.DS_Store) are no one's form
             reason = _skip_reason(item)
             if reason is None:
@@ -40,7 +40,22 @@ def expand_paths(paths: Iterable[Path], skipped: list[str] | None = None) -> lis
     return result
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; a path the system cannot even look up (too long, a loop of
+    links) is not, and reading it then says why."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _skip_reason(path: Path) -> str | None:
+    try:
+        regular = path.is_file()
+    except OSError:
+        regular = False
+    if not regular:
+        return "không phải tệp thường (lối tắt hỏng, đường ống, thiết bị), không đọc được"
     if path.name.startswith("~$"):
         return "tệp khóa tạm của Excel (có khi tệp đang mở), không phải bảng tính"
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
@@ -50,7 +65,7 @@ def _skip_reason(path: Path) -> str | None:
 
 def display_name(path: Path, roots: list[Path]) -> str:
     for root in roots:
-        if root.is_dir():
+        if _is_dir(root):
             try:
                 return str(path.relative_to(root.parent))
             except ValueError:
@@ -85,14 +100,14 @@ class Reading:
         for path in self.files:
             try:
                 opened = open_workbook(path, display_name(path, self.paths), self._idle)
-            except Exception as exc:  # an unreadable file is reported, never a traceback
+            except Exception:  # an unreadable file is reported, never a traceback
                 opened = RowError(
                     display_name(path, self.paths),
                     "",
                     None,
                     None,
                     "",
-                    f"Không đọc được tệp ({exc.__class__.__name__}).",
+                    "Không đọc được tệp.",
                     "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
                 )
             with self._done:
@@ -127,6 +142,13 @@ _IMPORT_VALUES = {"--kind", "--year", "--half", "--unit", "--layer", "--errors"}
 _early: Reading | None = None
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def start_early(argv: list[str]) -> None:
     """Start reading the files of `thidua … import FILE…` before the command line is parsed."""
     global _early
@@ -146,7 +168,7 @@ def start_early(argv: list[str]) -> None:
             return
         if word in _IMPORT_VALUES:
             next(words, None)
-        elif not word.startswith("-") and Path(word).exists():
+        elif not word.startswith("-") and _exists(Path(word)):
             paths.append(Path(word))
     if paths:
         try:

@@ -54,10 +54,14 @@ class UnitIndex:
     by_key: dict[str, str] = field(default_factory=dict)  # name key -> code
     names: dict[str, str] = field(default_factory=dict)  # code -> display name
     ambiguous: set[str] = field(default_factory=set)
+    # what each text looked up so far found: a sheet names the same units again and again, and
+    # layout detection asks about every header and title cell; emptied when a unit is added
+    _found: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def add(
         self, code: str, name: str, short_name: str = "", aliases: list[str] | None = None
     ) -> None:
+        self._found.clear()
         self.by_code[fold(code)] = code
         self.names[code] = name
         for text in [name, short_name, *(aliases or [])]:
@@ -73,6 +77,13 @@ class UnitIndex:
     def lookup(self, text: str) -> str | None:
         if not text:
             return None
+        try:
+            return self._found[text]
+        except KeyError:
+            found = self._found[text] = self._lookup(text)
+            return found
+
+    def _lookup(self, text: str) -> str | None:
         folded = fold(text)
         if folded in self.by_code:
             return self.by_code[folded]

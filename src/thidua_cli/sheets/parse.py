@@ -383,7 +383,8 @@ class SheetParser:
             if titles.unit_cell:
                 ref.title_unit_at = (titles.unit_cell[0], column_letter(titles.unit_cell[1]))
         self.context = SheetContext(reader, titles, options)
-        self.handler = _HANDLERS[layout.kind]
+        # long score sheets are read by imports/score_reader.py, with this parser's reader
+        self.handler = _HANDLERS.get(layout.kind)
         self.used_cols = sorted(set(layout.fields.values()) | set(layout.unit_columns))
         self.examples = [
             (example, layout.fields[example.key_field])
@@ -396,9 +397,14 @@ class SheetParser:
         if self.reader.is_blank_row(row, values, self.used_cols):
             return
         self.ref.rows += 1
-        if self.examples and self._is_example(row, values):
+        if self.is_example(row, values):
             return
+        assert self.handler is not None, "long score sheets: imports/score_reader.py"
         self.handler(self.reader, self.context, row, values, self.batch)
+
+    def is_example(self, row: int, values: list[object]) -> bool:
+        """Whether the row is an example row of `thidua template` (said as an error)."""
+        return bool(self.examples) and self._is_example(row, values)
 
     def _is_example(self, row: int, values: list[object]) -> bool:
         """A row identical to an example row of `thidua template` is said, never imported."""
@@ -606,7 +612,7 @@ def _points(
 def score_points(value: object) -> tuple[int, bool] | None:
     """A score cell in hundredths, and whether written as a mark (x / có / không); None for
     no score. Raises ValueProblem for what is not a score."""
-    if isinstance(value, float):
+    if isinstance(value, float) and -1e12 < value < 1e12:  # NaN and infinity fail both
         scaled = value * 100
         whole = round(scaled)
         if abs(scaled - whole) < 1e-6:
@@ -619,85 +625,6 @@ def score_points(value: object) -> tuple[int, bool] | None:
             return 0, True
     number = parse_decimal(value)
     return None if number is None else (to_hundredths(number), False)
-
-
-_LAYER_FIELDS = (("self", "self"), ("peer", "peer"), ("agreed", "agreed"))
-
-
-def _scores(
-    reader: RowReader, ctx: SheetContext, row: int, values: list[object], batch: ParsedBatch
-) -> None:
-    raw_code = reader.raw(row, values, "criterion")
-    code = criterion_code(raw_code) if raw_code is not _BAD else ""
-    unit_field = "unit_code" if "unit_code" in reader.cols else "unit_name"
-    unit = reader.text(row, values, unit_field) or ""
-    if not unit and unit_field == "unit_code" and "unit_name" in reader.cols:
-        unit_field = "unit_name"
-        unit = reader.text(row, values, "unit_name") or ""
-    if not code:
-        label = " ".join(_cell_text(v) for v in values if _cell_text(v))
-        if any(is_total_text(part) for part in label.split("  ")) or is_total_text(
-            _first_text(values)
-        ):
-            reader.ref.skipped_totals += 1
-            return
-        reader.error(
-            row,
-            reader.letter("criterion"),
-            "",
-            "Thiếu mã tiêu chí.",
-            "Ghi mã tiêu chí của dòng điểm này.",
-        )
-        return
-    if not unit:
-        reader.error(
-            row,
-            reader.letter(unit_field),
-            "",
-            "Thiếu đơn vị được chấm.",
-            "Ghi mã đơn vị (ví dụ TD) hoặc tên đơn vị.",
-        )
-        return
-    year = ctx.year(row, values)
-    period = ctx.period(row, values, year)
-    if year is None or period is None:
-        return
-    note = reader.text(row, values, "note") or ""
-    scorer = ""
-    for layer, name in _LAYER_FIELDS:
-        if name not in reader.cols:
-            continue
-        points = _points(reader, row, values, name)
-        if points is None:
-            continue
-        if layer == "peer":
-            scorer = reader.text(row, values, "scorer") or ctx.titles.scorer or ""
-            if not scorer:
-                reader.error(
-                    row,
-                    reader.letter("scorer") or reader.letter("peer"),
-                    "",
-                    "Điểm chấm chéo thiếu đơn vị chấm.",
-                    "Thêm cột “Đơn vị chấm” và ghi mã đơn vị chấm.",
-                )
-                continue
-        batch.scores.append(
-            ScoreRow(
-                reader.ref,
-                row,
-                year,
-                period,
-                unit,
-                reader.letter(unit_field) or "",
-                code,
-                layer,
-                scorer if layer == "peer" else "",
-                points[0],
-                reader.letter(name) or "",
-                points[1],
-                note,
-            )
-        )
 
 
 def _first_text(values: list[object]) -> str:
@@ -938,7 +865,6 @@ def _rules(
 _HANDLERS = {
     "members": _members,
     "criteria": _criteria,
-    "scores": _scores,
     "wide_scores": _wide,
     "self_form": _self_form,
     "votes": _votes,

@@ -5,7 +5,6 @@ cells (#N/A) and formulas that were never calculated."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import itertools
 import re
@@ -17,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RowError
+from . import preflight
+from .odsbounds import check_ods
+from .preflight import FileRefused
+from .sheetxml import FORMULA_NO_VALUE, check_sheet, find_special_cells
+from .xlsbounds import check_xls
 
-FORMULA_NO_VALUE = "=?"
+__all__ = ["ERROR_TEXTS", "FORMULA_NO_VALUE", "Sheet", "Workbook", "file_problem", "open_workbook"]
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # What Excel writes in place of a value that could not be computed, also as text in a CSV.
 ERROR_TEXTS = frozenset(
@@ -118,51 +120,48 @@ def open_workbook(
     The sheet-XML scan runs in a thread beside calamine once `scan_gate` is set (by a caller
     whose own thread has gone idle) or calamine is done: on two cores, calamine keeps one."""
     display = display or path.name
-    if not path.exists():
-        return file_problem(display, "Không tìm thấy tệp.", "Kiểm tra lại đường dẫn.")
-    if path.is_dir():
-        return file_problem(display, "Đây là thư mục, không phải tệp.", "Chỉ đến tệp .xlsx.")
-    data_hash = hashlib.sha256()
-    with path.open("rb") as handle:
-        head = handle.read(8)
-        handle.seek(0)
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            data_hash.update(chunk)
-    sha = data_hash.hexdigest()
     suffix = path.suffix.lower()
+    try:
+        facts = preflight.check_file(path, suffix)
+    except FileRefused as refused:
+        return _refused(display, refused)
+    sha, head = facts.sha256, facts.head
     if suffix == ".csv":
         return _open_csv(path, display, sha)
     if not head:
         return file_problem(
             display, "Tệp rỗng (0 byte).", "Kiểm tra lại tệp, có thể bị lỗi khi tải về."
         )
-    if head.startswith(_OLE_MAGIC):
-        if _is_encrypted_ole(path):
-            return file_problem(
-                display,
-                "Tệp được đặt mật khẩu, không đọc được.",
-                "Mở tệp bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi "
-                "lưu lại.",
-            )
+    if head.startswith(preflight.OLE_MAGIC):
+        if preflight.is_encrypted_ole(head, path):
+            return _refused(display, FileRefused(*preflight.PASSWORD))
+        try:
+            check_xls(path)
+        except FileRefused as refused:
+            return _refused(display, refused)
         return _open_plain(path, display, sha)  # Excel 97-2003 (.xls)
-    if not head.startswith(_ZIP_MAGIC):
+    if head.startswith(preflight.EMPTY_ZIP_MAGIC):
+        return _refused(display, FileRefused(*preflight.DAMAGED))
+    if not head.startswith(preflight.ZIP_MAGIC):
         return file_problem(
             display,
             "Không phải tệp bảng tính (.xlsx, .xls, .ods, .csv).",
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
-        archive = zipfile.ZipFile(path)
-        names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return file_problem(
-            display,
-            "Tệp bị hỏng hoặc không trọn vẹn (có thể tải về chưa hết).",
-            "Tải lại tệp hoặc mở bằng Excel rồi lưu lại.",
-        )
+        archive = preflight.open_zip(path, facts.size)
+    except FileRefused as refused:
+        return _refused(display, refused)
+    names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         is_ods = "content.xml" in names and _zip_mimetype(archive) == _ODS_MIMETYPE
-        archive.close()
+        try:
+            if is_ods:
+                check_ods(archive)
+        except FileRefused as refused:
+            return _refused(display, refused)
+        finally:
+            archive.close()
         if is_ods:
             return _open_plain(path, display, sha)
         return file_problem(
@@ -170,12 +169,16 @@ def open_workbook(
             "Tệp nén này không phải sổ làm việc Excel hay bảng tính OpenDocument (.ods).",
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
+    try:
+        sheet_paths = _checked_parts(archive, names)
+    except FileRefused as refused:
+        archive.close()
+        return _refused(display, refused)
     from python_calamine import CalamineWorkbook
 
     scan: _Background | None = None
     try:
         book = CalamineWorkbook.from_path(str(path))
-        sheet_paths = _sheet_xml_paths(archive)
         metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         visible = {m.name: str(m.visible).endswith("Visible") for m in metas}
         # calamine reads the cells without the GIL; the XML scan runs beside it meanwhile
@@ -185,11 +188,12 @@ def open_workbook(
 
         def scan_all() -> dict[str, tuple[dict[tuple[int, int], str], set[int]]]:
             gate.wait()
-            return {
-                name: _scan_special_cells(archive, sheet_paths[name])
-                for name in visible
-                if visible[name] and name in sheet_paths
-            }
+            found = {}
+            for name in visible:
+                if visible[name] and name in sheet_paths:
+                    facts = find_special_cells(archive, sheet_paths[name])
+                    found[name] = (facts.special, facts.bool_rows)
+            return found
 
         scan = _Background(scan_all)
         sheets = []
@@ -211,12 +215,8 @@ def open_workbook(
         for sheet in sheets:
             if sheet.name in found:
                 sheet.special, sheet.bool_rows = found[sheet.name]
-    except Exception as exc:  # calamine raises its own error type for damaged parts
-        return file_problem(
-            display,
-            f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).",
-            "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
-        )
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        return _damaged(display, exc, "Mở tệp bằng Excel, kiểm tra rồi lưu lại.")
     finally:
         if scan is not None:
             gate.set()
@@ -261,12 +261,8 @@ def _open_plain(path: Path, display: str, sha: str) -> Workbook | RowError:
                     _col_offset=source.start[1] if source.height else 0,
                 )
             )
-    except Exception as exc:  # calamine raises its own error type for damaged files
-        return file_problem(
-            display,
-            f"Tệp bị hỏng, không đọc được ({exc.__class__.__name__}).",
-            "Mở tệp bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại.",
-        )
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        return _damaged(display, exc, "Mở tệp bằng Excel hoặc LibreOffice, kiểm tra rồi lưu lại.")
     return Workbook(path, display, sha, sheets)
 
 
@@ -296,10 +292,35 @@ class _Background:
         return self._value
 
 
-def _is_encrypted_ole(path: Path) -> bool:
-    with path.open("rb") as handle:
-        data = handle.read(1 << 16)
-    return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
+def _refused(display: str, refused: FileRefused) -> RowError:
+    return RowError(
+        display, refused.sheet, refused.row, refused.column, "", refused.message, refused.hint
+    )
+
+
+def _damaged(display: str, exc: Exception, hint: str) -> RowError:
+    """What calamine raised, said without its class name (a password is named as such)."""
+    if exc.__class__.__name__ == "PasswordError":
+        return _refused(display, FileRefused(*preflight.PASSWORD))
+    return file_problem(display, "Tệp bị hỏng, không đọc được.", hint)
+
+
+def _checked_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Every part calamine reads, checked before it does: the workbook's own parts, then each
+    worksheet's used range and text. Returns sheet name -> its XML part."""
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
+        if part in names:
+            preflight.verify_part(archive, part)
+    for part in names:
+        if part.lower().endswith("sharedstrings.xml"):
+            preflight.verify_part(archive, part)
+    sheet_paths = _sheet_xml_paths(archive)
+    named = {part: name for name, part in sheet_paths.items()}
+    worksheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    for part in sorted(set(worksheets) | set(named)):
+        if part in names:
+            check_sheet(archive, part, named.get(part, ""))
+    return sheet_paths
 
 
 def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
@@ -323,10 +344,10 @@ def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
         rows: list[list[object]] = [
             list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)
         ]
-    except csv.Error as exc:
+    except csv.Error:  # a field past the csv module's limit (128 KB), or a stray NUL
         return file_problem(
             display,
-            f"Tệp CSV sai định dạng ({exc}).",
+            "Tệp CSV sai định dạng: có một ô dài bất thường hoặc ký tự không hợp lệ.",
             "Mở tệp bằng Excel rồi lưu lại dạng CSV (UTF-8).",
         )
     special: dict[tuple[int, int], str] = {}
@@ -368,80 +389,3 @@ def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
         if rel in targets:
             result[name] = targets[rel]
     return result
-
-
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')
-_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA_END = re.compile(rb"<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(</c>|<v\s*/>|<v>\s*</v>)?")
-
-
-def _col_index(letters: bytes) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ch - 64)
-    return index - 1
-
-
-def _scan_special_cells(
-    archive: zipfile.ZipFile, part: str
-) -> tuple[dict[tuple[int, int], str], set[int]]:
-    """Find error cells and uncalculated formulas by streaming the sheet XML in chunks, and the
-    rows holding a boolean cell.
-
-    calamine returns the first two as empty strings; the clerk must be told which cell and why.
-    A pass only looks near `<f`, `t="e"` and `t="b"`, so sheets without them cost one scan.
-    """
-    found: dict[tuple[int, int], str] = {}
-    bool_rows: set[int] = set()
-    overlap = b""
-    try:
-        stream = archive.open(part)
-    except KeyError:
-        return found, bool_rows
-    with stream:
-        while True:
-            chunk = stream.read(1 << 22)
-            if not chunk:
-                break
-            data = overlap + chunk
-            # keep the tail (an incomplete cell) for the next round
-            cut = data.rfind(b"<c ")
-            if cut <= 0 or len(chunk) < (1 << 22):
-                cut = len(data) if len(chunk) < (1 << 22) else max(cut, 0)
-            window, overlap = data[:cut], data[cut:]
-            _scan_window(window, found, bool_rows)
-        if overlap:
-            _scan_window(overlap, found, bool_rows)
-    return found, bool_rows
-
-
-def _scan_window(window: bytes, found: dict[tuple[int, int], str], bool_rows: set[int]) -> None:
-    if b't="b"' in window:
-        for match in re.finditer(rb't="b"', window):
-            start = window.rfind(b"<c ", 0, match.start())
-            ref = _CELL_REF.match(window, start) if start >= 0 else None
-            if ref:
-                bool_rows.add(int(ref.group(2)))
-    if b't="e"' in window:
-        for match in re.finditer(rb't="e"', window):
-            start = window.rfind(b"<c ", 0, match.start())
-            ref = _CELL_REF.match(window, start) if start >= 0 else None
-            if not ref:
-                continue
-            end = window.find(b"</c>", match.end())
-            value = _ERROR_VALUE.search(window, match.end(), end if end > 0 else len(window))
-            key = (int(ref.group(2)), _col_index(ref.group(1)))
-            found[key] = value.group(1).decode() if value else "#ERROR"
-    if b"<f" in window:
-        for match in re.finditer(rb"<f\b", window):
-            formula = _FORMULA_END.match(window, match.start())
-            if not formula:
-                continue
-            tail = formula.group(1)
-            if tail is None:
-                continue  # a cached <v>value</v> follows
-            start = window.rfind(b"<c ", 0, match.start())
-            ref = _CELL_REF.match(window, start) if start >= 0 else None
-            if ref:
-                key = (int(ref.group(2)), _col_index(ref.group(1)))
-                found.setdefault(key, FORMULA_NO_VALUE)

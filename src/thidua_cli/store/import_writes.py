@@ -5,8 +5,10 @@ sheet it came from (`counter.add(ref, outcome)`)."""
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .import_state import ImportState
@@ -31,9 +33,29 @@ class ScoreProgress(Protocol):
 
 
 def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany for all rows (they share their keys)."""
-    if rows:
-        conn.execute(table.insert(), rows)
+    """One executemany for all rows (they share their keys), through the DBAPI cursor: SQLAlchemy
+    would build every row's parameters in Python again (half the time of a 50,000-row list).
+    Values are plain text, numbers, booleans and dates, stored as SQLAlchemy stores them."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    style = conn.dialect.paramstyle
+    mark = _placeholder(style)
+    sqlite = conn.dialect.name == "sqlite"
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join(mark(i) for i in range(1, len(columns) + 1))
+
+    def value(v: Any) -> Any:
+        return v.isoformat() if sqlite and isinstance(v, date) else v  # SQLite Date: ISO text
+
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    cursor.executemany(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+        [_params(style, tuple(value(row[c]) for c in columns)) for row in rows],
+    )
+    cursor.close()
 
 
 def _update_many(
@@ -217,31 +239,40 @@ def write_scores(
         )
         for unit_id, crit_id, layer, scorer, points_c, note in cursor.fetchall():
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
     summaries = counter.summaries
-    for year, period, unit, criterion, layer, scorer, points_c, note, ref in scores:
-        row = (
+    crit_of = {key: crit_ids[key] for key in {(s[0], s[3]) for s in scores}}
+    rows = [
+        (
             cluster_id,
             year,
             period,
             unit_ids[unit],
-            crit_ids[(year, criterion)],
+            crit_of[(year, code)],
             layer,
             scorer,
-            points_c,
+            points,
             note,
         )
-        summary = summaries[id(ref)]
-        old = existing.get(row[1:7]) if existing else None
-        if old is None:
-            inserts.append(row)
-            summary.new += 1
-        elif old[0] != points_c or old[1] != note:
-            updates.append((points_c, note, *row[:7]))
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
+        for year, period, unit, code, layer, scorer, points, note, _, _ in scores
+    ]
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    if not existing:  # a first import: every row is new
+        inserts = rows
+        for ref_id, count in collections.Counter(id(s.ref) for s in scores).items():
+            summaries[ref_id].new += count
+    else:
+        for row, score in zip(rows, scores, strict=True):
+            summary = summaries[id(score.ref)]
+            old = existing.get(row[1:7])
+            if old is None:
+                inserts.append(row)
+                summary.new += 1
+            elif old[0] != row[7] or old[1] != row[8]:
+                updates.append((row[7], row[8], *row[:7]))
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
     progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(inserts) + len(updates))
     for start in range(0, len(inserts), WRITE_CHUNK):
         chunk = inserts[start : start + WRITE_CHUNK]

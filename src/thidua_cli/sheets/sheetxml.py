@@ -1,0 +1,410 @@
+"""One streaming pass over a worksheet's XML, before calamine reads it: the used range is
+checked against the limits (calamine allocates it densely: one stray cell at XFD1048576 is
+17 billion cells), text runs are bounded, and the cells calamine hides are found — error cells
+(`#N/A`) and formulas saved without a value — together with the rows holding a boolean.
+
+Every writer's XML is understood: elements with or without a namespace prefix (`<x:c>`),
+attributes in either quote. The pass is linear: the data is cut into windows at cell starts,
+and a window is searched with C-speed regular expressions; Python looks only at the few places
+they find. No entity is ever expanded (nothing here is an XML parser)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from .preflight import (
+    EXCEL_MAX_COLS,
+    EXCEL_MAX_ROWS,
+    MAX_CELLS,
+    FileRefused,
+    TextRuns,
+    long_text_message,
+    thousands,
+)
+
+FORMULA_NO_VALUE = "=?"
+CHUNK = 1 << 22
+MAX_CELL_BYTES = 8 << 20  # one cell element, markup included
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
+_Q = rb"[\"']"
+_ATTRS = rb"(?:[^>\"']|\"[^\"]*\"|'[^']*')*?"  # a tag's attributes: a quoted `>` is text
+_CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
+_DIMENSION = re.compile(
+    rb"<" + _P + rb"dimension\s[^>]*?\bref\s*=\s*" + _Q + rb"\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+    rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?\s*" + _Q
+)
+_SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData[\s/>]")
+# what the fast pass cannot vouch for: a prefixed cell or row, an `r` attribute written in an
+# unusual way, a cell or row start tag without `r` as its first attribute (its place is counted)
+_CANON = bytes.maketrans(b"'\t\n\r", b'"   ')
+_SPACED_EQ = (b' ="', b'= "')
+# after _CANON: a cell whose first attribute is not `r`
+_NO_REF = re.compile(rb"<c(?=[ />])(?! r=\")")
+_NO_REF_PREFIXED = re.compile(rb":c(?=[ />])(?! r=\")")
+_PLAIN_REF = re.compile(rb'([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_T_ATTR_BEFORE = re.compile(rb"\st\s*=\s*\Z")
+_CELL_REF = re.compile(rb"\sr\s*=\s*" + _Q + rb"\$?([A-Z]{1,3})\$?(\d{1,7})" + _Q)
+_ERROR_VALUE = re.compile(
+    rb"[^>]*>\s*(?:<"
+    + _P
+    + rb"f\b[^>]*?(?:/>|>[^<]*</"
+    + _P
+    + rb"f\s*>)\s*)?<"
+    + _P
+    + rb"v\s*>([^<]*)<"
+)
+_FORMULA_START = re.compile(rb"<" + _P + rb"f[\s/>]")
+_FORMULA_TAIL = re.compile(
+    rb"<"
+    + _P
+    + rb"f\b[^>]*?(?:/>|>[^<]*</"
+    + _P
+    + rb"f\s*>)\s*(</"
+    + _P
+    + rb"c\s*>|<"
+    + _P
+    + rb"v\s*/>|<"
+    + _P
+    + rb"v\s*>\s*</"
+    + _P
+    + rb"v\s*>)?"
+)
+# the exact pass, for sheets whose dimension is missing, too large or not kept to
+_TAG = re.compile(rb"<(/?)" + _P + rb"(row|c|v|is)(?=[\s/>])(" + _ATTRS + rb")(/?)>")
+_ATTR_PAIR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF_PARTS = re.compile(rb"\s*\$?([A-Za-z]*)\$?(\d*)\s*\Z")
+
+
+@dataclass
+class SheetFacts:
+    special: dict[tuple[int, int], str] = field(default_factory=dict)  # (row1, col0) -> marker
+    bool_rows: set[int] = field(default_factory=set)
+
+
+def col_index(letters: bytes) -> int:
+    """0-based column of `AB`."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def col_letters(index: int) -> str:
+    """Letters of a 0-based column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+    """Check a sheet's used range and its text runs before calamine reads it; raises
+    FileRefused naming the sheet (and the farthest cell) when a limit is passed."""
+    try:
+        if not _Bounds(sheet).run(archive, part, exact=False):
+            _Bounds(sheet).run(archive, part, exact=True)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError):
+        raise FileRefused(
+            "Tệp bị hỏng hoặc không trọn vẹn (có thể tải về chưa hết).",
+            "Tải lại tệp hoặc mở bằng Excel rồi lưu lại.",
+            sheet,
+        ) from None
+
+
+def find_special_cells(archive: zipfile.ZipFile, part: str) -> SheetFacts:
+    """The error cells, the formulas saved without a value and the rows holding a boolean of
+    a sheet that `check_sheet` has passed."""
+    facts = SheetFacts()
+    try:
+        stream = archive.open(part)
+    except KeyError:
+        return facts
+    with stream:
+        for window in _windows(stream):
+            _special(window, facts)
+    return facts
+
+
+def _windows(stream: IO[bytes], runs: TextRuns | None = None, sheet: str = "") -> Iterator[bytes]:
+    """The data in windows cut at cell starts, so that no cell and no tag is split; what is
+    carried over is bounded (a cell of more than MAX_CELL_BYTES is refused)."""
+    carry = b""
+    while True:
+        chunk = stream.read(CHUNK)
+        if runs is not None:
+            runs.feed(chunk)
+            if runs.too_long:
+                raise FileRefused(*long_text_message(), sheet)
+        if not chunk:
+            if carry:
+                yield carry
+            return
+        data = carry + chunk if carry else chunk
+        cut = _last_cell_start(data)
+        window, carry = data[:cut], data[cut:]
+        if len(carry) > MAX_CELL_BYTES:
+            raise FileRefused(
+                "Sheet có một ô lớn bất thường (hơn 8 MB).",
+                "Mở tệp bằng Excel, xóa nội dung thừa trong ô rồi lưu lại.",
+                sheet,
+            )
+        if window:
+            yield window
+
+
+class _Bounds:
+    """The used-range check. The fast pass trusts the sheet's `<dimension>` once a search of
+    every window finds no cell past it (and nothing it cannot vouch for); otherwise the exact
+    pass follows every row and cell as calamine does."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.rows = 0  # the fast pass: the rows and columns vouched for so far
+        self.cols = 1
+        self.row = 0
+        self.col = -1
+        self.in_cell = False
+        self.lo_row = self.lo_col = 1 << 30
+        self.hi_row = self.hi_col = -1
+
+    def run(self, archive: zipfile.ZipFile, part: str, exact: bool) -> bool:
+        """False when the fast pass cannot vouch for the sheet: run the exact pass then."""
+        try:
+            stream = archive.open(part)
+        except KeyError:
+            return True
+        first = True
+        with stream:
+            for window in _windows(stream, TextRuns(), self.sheet):
+                if first and not exact:
+                    self._start(window)
+                first = False
+                if exact:
+                    self._count(window)
+                elif not self._fast(window):
+                    return False
+        if exact:
+            self._check_range()
+        return True
+
+    def _start(self, window: bytes) -> None:
+        """Take the columns of the sheet's `<dimension>` as the first guess of its width."""
+        data_at = _SHEET_DATA.search(window)
+        found = _DIMENSION.search(window, 0, data_at.start() if data_at else len(window))
+        if found is not None:
+            cols = col_index(found.group(3) or found.group(1)) + 1
+            if 0 < cols <= EXCEL_MAX_COLS:
+                self.cols = cols
+
+    def _fast(self, window: bytes) -> bool:
+        """The fast pass over one window, for sheets written in order (every writer does),
+        with C-speed searches only: after a translation (digits to `0`, the letters of
+        columns within the width vouched for to `A`, other letters to `Z`), no cell reference
+        may have more row digits than the window's last cell, and a wider column only widens
+        the width (up to Z; past that the exact pass decides). False when it cannot vouch."""
+        canon = window.translate(_table(self.cols))
+        # a cell whose first attribute is not a plain `r="…"` (spaces around `=` included)
+        if _NO_REF.search(canon) or (b":c" in canon and _NO_REF_PREFIXED.search(canon)):
+            return False
+        last = canon.rfind(b'c r="')
+        if last < 0:
+            return True
+        ref = _PLAIN_REF.match(window, last + 5)
+        if ref is None or int(ref.group(2)) < self.rows:
+            return False
+        self.rows = int(ref.group(2))
+        cells = canon.count(b'c r="')
+        while canon.count(b'c r="A0') != cells:
+            at = canon.find(b'c r="Z0')  # a column past the width: widen, then count again
+            ref = _PLAIN_REF.match(window, at + 5) if at >= 0 else None
+            if ref is None or int(ref.group(2)) > self.rows:
+                return False  # two-letter columns, lowercase, `$`: the exact pass decides
+            self.cols = col_index(ref.group(1)) + 1
+            canon = window.translate(_table(self.cols))
+        digits = len(str(self.rows))
+        if b"A" + b"0" * (digits + 1) in canon:
+            return False  # a row number longer than the window's last: out of order
+        rows = min(10**digits - 1, EXCEL_MAX_ROWS)
+        return rows * self.cols <= MAX_CELLS
+
+    def _count(self, window: bytes) -> None:
+        """The exact pass: follow rows and cells as calamine does (a missing `r` is the next
+        place), and keep the range of the cells that hold a value."""
+        for tag in _TAG.finditer(window):
+            closing, name, attrs, empty = tag.groups()
+            if closing:
+                if name == b"c":
+                    self.in_cell = False
+                continue
+            if name == b"row":
+                letters, digits = _ref_of(attrs)
+                self.row = int(digits) if digits else self.row + 1
+                self.col = -1
+            elif name == b"c":
+                letters, digits = _ref_of(attrs)
+                if digits:
+                    self.row = int(digits)
+                self.col = col_index(letters) if letters else self.col + 1
+                self.in_cell = not empty
+            elif self.in_cell and not empty:
+                if name == b"is" or window[tag.end() : tag.end() + 1] not in (b"<", b""):
+                    self._holds_value()
+
+    def _holds_value(self) -> None:
+        row, col = self.row, self.col
+        if row < self.lo_row:
+            self.lo_row = row
+        if row > self.hi_row:
+            self.hi_row = row
+        if col < self.lo_col:
+            self.lo_col = col
+        if col > self.hi_col:
+            self.hi_col = col
+        if row > EXCEL_MAX_ROWS or col >= EXCEL_MAX_COLS or self._cells() > MAX_CELLS:
+            self._refuse()
+
+    def _cells(self) -> int:
+        if self.hi_row < 0:
+            return 0
+        return (self.hi_row - self.lo_row + 1) * (self.hi_col - self.lo_col + 1)
+
+    def _check_range(self) -> None:
+        if self._cells() > MAX_CELLS:
+            self._refuse()
+
+    def _refuse(self) -> None:
+        rows = self.hi_row - self.lo_row + 1
+        cols = self.hi_col - self.lo_col + 1
+        far = f"{col_letters(self.hi_col)}{self.hi_row}"
+        raise FileRefused(
+            f"Vùng dữ liệu của sheet quá lớn: có giá trị đến ô {far} ({thousands(rows)} dòng × "
+            f"{thousands(cols)} cột, quá {thousands(MAX_CELLS)} ô).",
+            "Trong Excel, bấm Ctrl+End để đến ô xa nhất, xóa các dòng và cột thừa ở ngoài bảng "
+            "rồi lưu lại.",
+            self.sheet,
+            self.hi_row if self.hi_row <= EXCEL_MAX_ROWS else None,
+            col_letters(self.hi_col) if self.hi_col < EXCEL_MAX_COLS else None,
+        )
+
+
+def _special(window: bytes, facts: SheetFacts) -> None:
+    for quoted in (b'"e"', b"'e'", b'"b"', b"'b'"):
+        at = window.find(quoted)
+        while at >= 0:
+            _typed_cell(window, at, quoted[1:2] == b"b", facts)
+            at = window.find(quoted, at + 3)
+    for opening in (b"<f", b":f"):
+        at = window.find(opening)
+        while at >= 0:
+            start = window.rfind(b"<", 0, at + 1)
+            if _FORMULA_START.match(window, start):
+                _formula(window, start, facts)
+            at = window.find(opening, at + 2)
+
+
+def _typed_cell(window: bytes, at: int, boolean: bool, facts: SheetFacts) -> None:
+    """`t="e"` or `t="b"` at `at`, if it is the type of a cell."""
+    if not _T_ATTR_BEFORE.search(window, max(0, at - 32), at):
+        return
+    start = window.rfind(b"<", 0, at)
+    if start < 0 or not _CELL_START.match(window, start):
+        return
+    ref = _CELL_REF.search(window, start, window.find(b">", at) + 1 or len(window))
+    if ref is None:
+        return
+    row = int(ref.group(2))
+    if boolean:
+        facts.bool_rows.add(row)
+        return
+    value = _ERROR_VALUE.match(window, at + 3)
+    code = value.group(1).decode("utf-8", "replace").strip() if value else ""
+    facts.special[(row, col_index(ref.group(1)))] = code[:16] or "#ERROR"
+
+
+def _formula(window: bytes, at: int, facts: SheetFacts) -> None:
+    """A formula element at `at`: its cell is marked when no cached value follows."""
+    start = window.rfind(b"<", 0, at)
+    if start < 0 or not _CELL_START.match(window, start):
+        return
+    tail = _FORMULA_TAIL.match(window, at)
+    if tail is None or tail.group(1) is None:
+        return  # a cached <v>value</v> follows
+    ref = _CELL_REF.search(window, start, at)
+    if ref is not None:
+        key = (int(ref.group(2)), col_index(ref.group(1)))
+        facts.special.setdefault(key, FORMULA_NO_VALUE)
+
+
+def _ref_of(attrs: bytes) -> tuple[bytes, bytes]:
+    """The column letters and row digits of a tag's `r` attribute (empty when absent)."""
+    for pair in _ATTR_PAIR.finditer(attrs):
+        if pair.group(1) == b"r":
+            value = pair.group(2) if pair.group(2) is not None else pair.group(3)
+            parts = _REF_PARTS.match(value)
+            if parts:
+                return parts.group(1)[:4], (parts.group(2).lstrip(b"0") or parts.group(2)[:1])[:8]
+    return b"", b""
+
+
+def _last_cell_start(data: bytes) -> int:
+    """Where to cut a chunk so that no cell (and no tag) is split: the last cell start, else
+    the last tag start, else nowhere (the whole chunk is text: the text-run check ends it)."""
+    end = len(data)
+    last_tag = data.rfind(b"<")
+    position = last_tag
+    for _ in range(64):  # the last cell start is a few tags back in any real sheet
+        if position < 0:
+            break
+        if _CELL_START.match(data, position):
+            return position
+        position = data.rfind(b"<", 0, position)
+    return last_tag if last_tag >= 0 else end
+
+
+@functools.lru_cache(maxsize=32)
+def _table(cols: int) -> bytes:
+    """The fast pass's translation for a width of `cols` (at most 26) columns."""
+    source = b"'\t\n\r0123456789$" + bytes(range(65, 91))
+    letters = b"".join(b"A" if index < cols else b"Z" for index in range(26))
+    target = b'"   ' + b"0" * 10 + b"Z" + letters
+    return bytes.maketrans(source, target)
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(rows: int, cols: int) -> re.Pattern[bytes]:
+    """A pattern for a cell reference outside A1:<cols><rows>, or one written in a way the
+    fast pass does not compare (lowercase, `$`, a leading zero). Written with the literal
+    `c r="` first, so that the search jumps from cell to cell."""
+    past_row = _greater_than(str(rows), b"0123456789")
+    past_col = _greater_than(col_letters(cols - 1), b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return re.compile(
+        rb'c r="(?:[A-Z]{0,3}(?:' + past_row + rb'|0[0-9]*)"|' + past_col + rb"[0-9]"
+        rb'|[^A-Z"]|[A-Z]{1,3}[^0-9A-Z]|[A-Z]{1,3}[0-9]+[^0-9"])'
+    )
+
+
+def _greater_than(bound: str, alphabet: bytes) -> bytes:
+    """A regular expression for the words over `alphabet` greater than `bound` in its order
+    (a longer word is greater; a word starting with the alphabet's first symbol never occurs)."""
+    digits = bound.encode()
+    symbols = alphabet.decode()
+    klass = b"[" + alphabet[0:1] + b"-" + alphabet[-1:] + b"]"
+    options = [klass + b"{" + str(len(digits) + 1).encode() + b",}"]
+    for at, symbol in enumerate(digits):
+        higher = symbols[symbols.index(chr(symbol)) + 1 :]
+        if not higher:
+            continue
+        rest = len(digits) - at - 1
+        option = re.escape(digits[:at]) + b"[" + higher[0].encode() + b"-" + higher[-1].encode()
+        option += b"]" + (klass + b"{" + str(rest).encode() + b"}" if rest else b"")
+        options.append(option)
+    return b"(?:" + b"|".join(options) + b")"
