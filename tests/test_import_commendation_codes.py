@@ -182,3 +182,21 @@ def test_kinds_written_as_codes_including_households(seeded: Path, tmp_path: Pat
     ]
     # only individuals' leader posts are inferred
     assert "cho 1 người" in result.stderr
+
+
+def test_a_list_without_a_unit_column_says_so_once(seeded: Path, tmp_path: Path) -> None:
+    table = Table(
+        "Khen thưởng",
+        ["STT", "Họ và tên", "Chức vụ", "Hình thức khen thưởng", "Năm"],
+        [
+            [1, "Lê Văn An", "Chuyên viên", "Giấy khen", 2023],
+            [2, "Lê Văn Bình", "Chuyên viên", "Giấy khen", 2023],
+        ],
+    )
+    result = run(seeded, "import", write(tmp_path / "kt.xlsx", table))
+    assert result.exit_code == 1
+    (line,) = error_lines(result)
+    assert (line.sheet, line.row, line.column) == ("Khen thưởng", "1", "")
+    assert line.message == (
+        "Danh sách không có cột “Đơn vị” (đơn vị thành viên của người được khen)."
+    )

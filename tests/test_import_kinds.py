@@ -95,3 +95,35 @@ def test_a_header_two_kinds_fit_asks_for_kind(seeded: Path, tmp_path: Path) -> N
     forced = run(seeded, "import", "--kind", "scores", tmp_path / "lan.xlsx")
     assert forced.exit_code == 0, forced.output
     assert scores(seeded) == {("TD", "1.1", "self", "", "FY", 2023): 18.0}
+
+
+def test_changes_to_data_in_use_are_listed_old_to_new(seeded: Path, tmp_path: Path) -> None:
+    from tests.workbooks import criteria_table, members_table
+
+    rows = [
+        ("4", title, 12, kind) if code == "4" else (code, title, maximum, kind)
+        for code, title, maximum, kind in CRITERIA_2023
+    ]
+    rows = [(c, t, m, "Chuẩn") if c == "5" else (c, t, m, k) for c, t, m, k in rows]
+    members = members_table({2023: ["TD", "HND"]})
+    members.rows = [
+        [1, "TD", "Đoàn TNCS Hồ Chí Minh tỉnh", "Tỉnh Đoàn", 2023, 4, None],
+        [2, "HND", "Hội Nông dân tỉnh", "Hội ND", 2023, 5, None],
+    ]
+    result = run(
+        seeded,
+        "import",
+        write(tmp_path / "tv.xlsx", members),
+        write(tmp_path / "tc.xlsx", criteria_table(2023, rows, total=None)),
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("Thay đổi dữ liệu đang dùng (cũ → mới):")
+    assert lines[start + 1 :] == [
+        "  • Đơn vị TD: tên “Tỉnh Đoàn” → “Đoàn TNCS Hồ Chí Minh tỉnh”.",
+        "  • Tiêu chí 4 năm 2023: điểm tối đa 10 → 12.",
+        "  • Tiêu chí 5 năm 2023: loại Thưởng → Chuẩn.",
+    ]
+    assert query(seeded, "SELECT kind, max_c FROM criterion WHERE year = 2023 AND code = '5'") == [
+        ("base", 600)
+    ]

@@ -169,3 +169,18 @@ def test_a_code_that_really_repeats_says_how_to_fix_it(db: Path, tmp_path: Path)
     )
     assert lines[0].hint.startswith("Đánh số lại dòng 10 (ví dụ I.4)")
     assert query(db, "SELECT count(*) FROM criterion") == [(0,)]
+
+
+def test_total_row_is_checked_with_the_clusters_bonus_cap(seeded: Path, tmp_path: Path) -> None:
+    from tests.workbooks import self_form_table
+
+    own = {"1.1": 19, "1.2": "18,5", "2": 28, "3": 18, "4": 10, "5": 6, "6": 4, "7": 1, "8": None}
+    # 93,5 base + bonus 10 capped at 5 − 1 deducted: the unit applied the cluster's cap of 5
+    path = write(tmp_path / "hnd.xlsx", self_form_table("Hội Nông dân tỉnh", own, total="97,5"))
+    default = run(seeded, "import", "--dry-run", path)
+    assert default.exit_code == 0, default.output
+    assert "dòng tổng ghi 97,5, tổng các dòng là 102,5" in default.stderr
+    assert run(seeded, "rules", "set", "bonus_cap", "5", "--from-year", 2023).exit_code == 0
+    capped = run(seeded, "import", path)
+    assert capped.exit_code == 0, capped.output
+    assert "Cảnh báo" not in capped.stderr

@@ -120,6 +120,10 @@ def print_import_report(report: ImportReport) -> None:
     console.print(table)
     new, updated, unchanged = report.totals
     console.print(f"Tổng: {new} mới, {updated} cập nhật, {unchanged} không đổi.")
+    if report.changes:
+        console.print("Thay đổi dữ liệu đang dùng (cũ → mới):", markup=False)
+        for line in report.changes:
+            console.print(f"  • {line}", markup=False, highlight=False)
     if report.dry_run:
         console.print("Chạy thử (--dry-run): chưa ghi gì vào cơ sở dữ liệu.")
 

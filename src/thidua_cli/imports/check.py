@@ -39,7 +39,7 @@ class Checker(ScoreChecks):
         self.new_tables: dict[int, list[ShapedCriterion]] = {}
         self.unit_rows: dict[str, dict[str, Any]] = {}
         self.years: set[int] = set()
-        self.bonus_cap_c = 1000
+        self.rule_rows: list[dict[str, Any]] = []  # the batch's checked rules sheet rows
         self._criterion_info: dict[
             int, dict[str, tuple[str, Decimal | None, bool, int | None]]
         ] = {}
@@ -129,6 +129,7 @@ class Checker(ScoreChecks):
             names = {r.name for r in self.batch.members if r.code == code and r.name != rec.name}
             if old and old["name"] != rec.name:
                 names.add(old["name"])
+                self.report.changes.append(f"Đơn vị {code}: tên “{old['name']}” → “{rec.name}”.")
             aliases.extend(n for n in sorted(names) if n not in aliases)
             self.unit_rows[code] = {
                 "code": code,
@@ -179,6 +180,7 @@ class Checker(ScoreChecks):
                         "Ghi điểm tối đa của tiêu chí (để trống chỉ với tiêu chí điểm liệt).",
                     )
             self._check_table_totals(recs, shaped)
+            self._say_changes(year, shaped)
             self.new_tables[year] = shaped
             self.criteria[year] = {c.code: c for c in shaped}
             self.years.add(year)
@@ -191,6 +193,30 @@ class Checker(ScoreChecks):
                 )
                 for code in missing:
                     self.criteria[year][code] = self.state.criteria[year][code]
+
+    def _say_changes(self, year: int, shaped: list[ShapedCriterion]) -> None:
+        """A stored criterion whose kind or maximum this table changes, old → new."""
+        stored = self.state.criteria.get(year, {})
+        for item in shaped:
+            old = stored.get(item.code)
+            if old is None:
+                continue
+            parts = []
+            if old["kind"] != item.kind:
+                parts.append(f"loại {KIND_LABELS[old['kind']]} → {KIND_LABELS[item.kind]}")
+            new_c = int(item.max_points * 100) if item.max_points is not None else None
+            if item.kind != "veto" and old["max_c"] != new_c:
+                before = (
+                    format_number(Decimal(old["max_c"]) / 100)
+                    if old["max_c"] is not None
+                    else "trống"
+                )
+                after = format_number(item.max_points) if item.max_points is not None else "trống"
+                parts.append(f"điểm tối đa {before} → {after}")
+            if parts:
+                self.report.changes.append(
+                    f"Tiêu chí {item.code} năm {year}: " + "; ".join(parts) + "."
+                )
 
     def _check_table_totals(self, recs: list, shaped: list[ShapedCriterion]) -> None:
         """A `Tổng cộng` row of a one-year table may state the base maximum, with or without
@@ -460,19 +486,24 @@ class Checker(ScoreChecks):
             rows.append(
                 {"key": key, "from_year": rec.from_year, "value": rec.value, "ref": rec.ref}
             )
+        self.rule_rows = rows
         return rows
 
-    # -- the scale
-    def check_scale(self, rules: list[dict[str, Any]]) -> None:
-        """Base maxima of each new table against the rules' scale: a warning with both sums."""
+    def rules_for(self, year: int) -> Any:
+        """The rules in force for `year`: the database's, with this import's rules sheet."""
         from ..scoring.rules import build_rules
 
         overrides = [
             (k, y, r["value"], r.get("source", "")) for (k, y), r in self.state.rules.items()
         ]
-        overrides += [(r["key"], r["from_year"], r["value"], "") for r in rules]
+        overrides += [(r["key"], r["from_year"], r["value"], "") for r in self.rule_rows]
+        return build_rules(overrides, year)[0]
+
+    # -- the scale
+    def check_scale(self, rules: list[dict[str, Any]]) -> None:
+        """Base maxima of each new table against the rules' scale: a warning with both sums."""
         for year, table in self.new_tables.items():
-            effective, _ = build_rules(overrides, year)
+            effective = self.rules_for(year)
             total = sum(
                 (c.max_points or Decimal(0) for c in table if not c.is_group and c.kind == "base"),
                 Decimal(0),
@@ -483,6 +514,9 @@ class Checker(ScoreChecks):
                     f"{format_number(total)}, khác thang điểm "
                     f"{format_number(Decimal(effective.scale))}."
                 )
+
+
+KIND_LABELS = {"base": "Chuẩn", "bonus": "Thưởng", "deduction": "Trừ", "veto": "Liệt"}
 
 
 def _duplicate_hint(rec: Any, first: Any, recs: list) -> str:

@@ -223,7 +223,7 @@ class ScoreChecks:
             key = (year, rec.period, unit, rec.criterion, rec.layer, scorer)
             self.accept(ref, rec.row, rec.points_col, key, points, rec.note, rec.unit, info[0])  # type: ignore[arg-type, index]
         self._check_group_values(self.group_values, self.leaf_sums)
-        self._check_totals(self.leaf_sums, self.bonus_cap_c)
+        self._check_totals(self.leaf_sums)
         return self.scores_accepted
 
     def _score_unit(self, text: str, year: int) -> str | Problem:
@@ -276,11 +276,13 @@ class ScoreChecks:
                     "chỉ lấy điểm các tiêu chí con."
                 )
 
-    def _check_totals(self, sums: dict, bonus_cap_c: int) -> None:
-        """A total row may be the plain sum, or base + bonus (capped or not) - deductions."""
+    def _check_totals(self, sums: dict) -> None:
+        """A total row may be the plain sum, or base + bonus (capped by the cluster's
+        `bonus_cap` for the year, or not) - deductions."""
         for total in self.batch.totals:
             ref = total.ref
             years = {r.year for r in self.batch.scores if r.ref is ref} or {0}
+            bonus_cap_c = min(int(self.rules_for(y).bonus_cap * 100) for y in years)
 
             def part(
                 kind: str, ref: SheetRef = ref, total: Any = total, years: set[int] = years

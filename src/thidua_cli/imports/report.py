@@ -55,6 +55,9 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # data already in use that this import changes (criterion kind or maximum, unit name),
+    # each as `what: old → new`; nothing of that sort changes silently (SPEC §3)
+    changes: list[str] = field(default_factory=list)
 
     @property
     def totals(self) -> tuple[int, int, int]:

@@ -191,14 +191,26 @@ def _commended_unit(
     unit = _cell_text(unit_cell)
     if not unit and kind == "collective" and "unit" not in reader.cols:
         unit = recipient
-    if not unit and recipient:
+    if not unit and recipient and "unit" in reader.cols:
         reader.error(
             row,
-            reader.letter("unit") or reader.letter("person"),
+            reader.letter("unit"),
             "",
             "Thiếu đơn vị của người hoặc tập thể được khen.",
             "Ghi tên hoặc mã đơn vị thành viên ở cột Đơn vị.",
         )
+    elif not unit and recipient:
+        # the sheet has no unit column: said once, on its header, not on a name column per row
+        if not reader.ref.missing_unit_said:
+            reader.ref.missing_unit_said = True
+            reader.error(
+                reader.layout.last_header_row,
+                None,
+                "",
+                "Danh sách không có cột “Đơn vị” (đơn vị thành viên của người được khen).",
+                "Thêm cột “Đơn vị” ghi mã hoặc tên đơn vị thành viên cho từng dòng.",
+            )
+        return None
     return unit or None
 
 

@@ -27,6 +27,7 @@ class SheetRef:
     rows: int = 0
     skipped_totals: int = 0
     catalogue: Catalogue | None = None  # the workbook's codes (commendation lists)
+    missing_unit_said: bool = False  # a list without a unit column is said once
 
     def letter(self, name: str) -> str | None:
         return self.letters.get(name)
