@@ -208,6 +208,7 @@ def test_the_report_of_a_finalised_year_is_dated_the_day_it_was_finalised(
 def test_force_applies_records_and_freezes_again(db: Path, tmp_path: Path) -> None:
     forced = run(db, "rules", "set", "bonus_cap", "15", "--from-year", 2023, "--force")
     assert forced.exit_code == 0, forced.output
+    assert "Năm 2023 đã chốt: đã sửa do có --force (đã ghi lại) và chốt lại năm" in forced.stderr
     data = json.loads(run(db, "rank", "--year", 2023, "--json").stdout)
     hpn = next(u for u in data["units"] if u["code"] == "HPN")
     assert (hpn["bonus"], hpn["total"], hpn["band"]) == (12.0, 90.5, "Xuất sắc")

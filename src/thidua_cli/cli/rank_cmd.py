@@ -130,7 +130,7 @@ def rotation_set(
     from ..services.rotation import set_leadership
 
     engine = open_engine(settings_db())
-    head_code, deputy_code = set_leadership(
+    head_code, deputy_code, refrozen = set_leadership(
         engine, settings_cluster(), year, head, deputy, force=force
     )
     engine.dispose()
@@ -139,6 +139,7 @@ def rotation_set(
         + (f", Phó cụm {deputy_code}" if deputy_code else "")
         + " (hội nghị bầu)."
     )
+    _say_refrozen(refrozen)
 
 
 rules_app = typer.Typer(
@@ -191,6 +192,16 @@ def rules_set(
     from ..services.rules_service import set_rule
 
     engine = open_engine(settings_db())
-    shown = set_rule(engine, settings_cluster(), key, value, from_year, force=force)
+    shown, refrozen = set_rule(engine, settings_cluster(), key, value, from_year, force=force)
     engine.dispose()
     out().print(f"Đã đặt {key.strip().lower()} = {shown} từ năm {from_year}.")
+    _say_refrozen(refrozen)
+
+
+def _say_refrozen(years: list[int]) -> None:
+    if years:
+        err().print(
+            f"Năm {', '.join(map(str, years))} đã chốt: đã sửa do có --force (đã ghi lại) và chốt "
+            "lại năm với dữ liệu mới.",
+            markup=False,
+        )

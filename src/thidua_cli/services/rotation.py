@@ -157,9 +157,10 @@ def set_leadership(
     deputy: str | None,
     *,
     force: bool = False,
-) -> tuple[str, str | None]:
+) -> tuple[str, str | None, list[int]]:
     """Record the conference's election for a year; units by code or name. A year with no
-    member list yet takes the previous year's members. A finalised year needs `force`."""
+    member list yet takes the previous year's members. A finalised year needs `force`;
+    returns the head, the deputy and the finalised years frozen again."""
     from sqlalchemy import select
 
     from ..store.locks import guard_years, write_transaction
@@ -224,4 +225,4 @@ def set_leadership(
         record_audit(conn, cluster.id, [year], "rotation_set", detail)
         if refrozen:
             refreeze(conn, cluster, refrozen)
-    return codes[0], codes[1]  # type: ignore[return-value]
+    return codes[0], codes[1], refrozen  # type: ignore[return-value]

@@ -52,8 +52,9 @@ def set_rule(
     from_year: int,
     *,
     force: bool = False,
-) -> str:
-    """Set one rule from a year on. It applies to every later year too: a finalised year from
+) -> tuple[str, list[int]]:
+    """Set one rule from a year on; returns the value as read back and the finalised years
+    frozen again. It applies to every later year too: a finalised year from
     `from_year` on needs `force` (recorded, and the year is frozen again)."""
     from ..scoring import RuleError, format_rule_value, parse_rule_value
     from ..store.locks import guard_years, write_transaction
@@ -89,4 +90,4 @@ def set_rule(
         record_audit(conn, cluster.id, [from_year], "rules_set", f"{clean_key}={value.strip()}")
         if refrozen:
             refreeze(conn, cluster, refrozen)
-    return format_rule_value(clean_key, parsed)
+    return format_rule_value(clean_key, parsed), refrozen
