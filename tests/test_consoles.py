@@ -58,6 +58,18 @@ def test_quick_start_on_a_cp1258_console_to_a_file(demo_dir: Path) -> None:
         assert (demo_dir / "d" / name).is_file()
 
 
+def test_quick_start_demo_on_a_cp1258_console_to_a_pipe(tmp_path: Path) -> None:
+    done = shell(
+        '$T demo --dir p 2>&1 | cat > piped.txt; echo "${PIPESTATUS[0]}"',
+        tmp_path,
+        PYTHONIOENCODING="cp1258",
+    )
+    assert done.stdout.strip() == b"0", done.stderr
+    piped = _vietnamese((tmp_path / "piped.txt").read_bytes(), "cp1258")
+    assert "Traceback" not in piped and "Đơn vị dẫn đầu: Tỉnh Đoàn." in piped
+    assert (tmp_path / "p" / "bao-cao-tong-ket-2023.html").is_file()
+
+
 @pytest.mark.parametrize("encoding", ["cp1258", "cp1252", "ascii"])
 @pytest.mark.parametrize("command", ["rank --year 2023", "status", "rank --year 2023 --csv"])
 def test_quick_start_commands_on_any_console_to_a_pipe_and_a_file(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..services.progress import ImportProgress
-from .console import err, out, print_row_errors, styled
+from .console import err, out, print_row_errors, styled, terminal_text
 
 if TYPE_CHECKING:
     from ..errors import RowError
@@ -51,7 +51,7 @@ class ProgressBar(ImportProgress):
         self._lock = threading.Lock()
         self._shown = False
         self._progress = Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # file names as typed
             BarColumn(),
             TaskProgressColumn(),
             TimeElapsedColumn(),
@@ -61,7 +61,9 @@ class ProgressBar(ImportProgress):
         self._task = self._progress.add_task("", total=None)
 
     def stage(self, label: str, total: int | None) -> None:
-        self._progress.update(self._task, description=label, total=total, completed=0)
+        self._progress.update(
+            self._task, description=terminal_text(label), total=total, completed=0
+        )
 
     def advance(self, rows: int) -> None:
         self._progress.advance(self._task, rows)
