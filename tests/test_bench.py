@@ -23,6 +23,8 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
             "1",
             "--rank-rows",
             "10000",
+            "--kind-scale",
+            "0.002",
             "--out",
             str(out),
             "--work",
@@ -38,4 +40,9 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert imported["import_s"] > 0 and imported["limit_s"] > 0
     assert results["rank"]["score_rows"] == 10000
     assert set(results["help"]) == {"typer_s", "help_s", "ratio"}
+    # every other kind against its bare pass over the same rows (each import's rows counted)
+    kinds = {item["kind"]: item for item in results["kinds"]}
+    assert set(kinds) == {"commendations", "setup", "forms", "wide"}
+    assert kinds["commendations"]["size"] == 100 and kinds["wide"]["size"] == 240
+    assert all(item["import_s"] > 0 and item["bare_s"] > 0 for item in kinds.values())
     assert results["demo"]["demo_s"] > 0

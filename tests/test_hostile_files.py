@@ -262,6 +262,18 @@ imported(
     _sheet(score_rows(9), extra_rows='<row><c a=">" r="XFD5000"><v>1</v></c></row>'),
 )
 imported(
+    "ref-twice-in-one-cell",
+    _sheet(score_rows(9), extra_rows='<row r="5000"><c r="A5000" r="XFD5000"><v>1</v></c></row>'),
+)
+imported(
+    "ref-as-character-reference",
+    _sheet(score_rows(9), extra_rows='<row r="5000"><c r="&#88;FD5000"><v>1</v></c></row>'),
+)
+imported(
+    "ref-after-other-attribute",
+    _sheet(score_rows(9), extra_rows='<row r="5000"><c t="n" r="XFD5000"><v>1</v></c></row>'),
+)
+imported(
     "cells-without-ref",
     _sheet(
         score_rows(9),

@@ -54,7 +54,7 @@ def plan_sheets(
             candidates.append((workbook, sheet))
 
     planned: list[PlannedSheet] = []
-    pending: list[tuple[Workbook, Sheet]] = []
+    pending: list[tuple[Workbook, Sheet, object]] = []
     for workbook, sheet in candidates:
         layout = detect_layout(sheet, options.kind, lookup)
         if isinstance(layout, Layout) and layout.kind == "members":
@@ -64,10 +64,13 @@ def plan_sheets(
                 index.add(member.code, member.name, member.short_name, member.aliases)
             planned.append(item)
         else:
-            pending.append((workbook, sheet))
+            pending.append((workbook, sheet, layout))
+    # the other sheets are looked at again only when this import brings members: a unit
+    # column may name a unit that is new in the batch
+    new_members = bool(planned)
     catalogues: dict[int, Catalogue] = {}
-    for workbook, sheet in pending:
-        layout = detect_layout(sheet, options.kind, lookup)
+    for workbook, sheet, first_look in pending:
+        layout = detect_layout(sheet, options.kind, lookup) if new_members else first_look
         if isinstance(layout, Layout):
             item = make_planned(workbook, sheet, layout)
             if layout.kind == "commendations":

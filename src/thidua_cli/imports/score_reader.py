@@ -117,6 +117,8 @@ class _LongSheet:
             done += 1
             if not done % TICK:
                 tick(TICK)
+            if not special and len(values) == values.count("") + values.count(None):
+                continue  # a blank row (a sheet may hold a million of them before a stray cell)
             if examples and parser.is_example(number, values):
                 ref.rows += 1  # a template's example row: said, never imported
                 continue

@@ -11,6 +11,7 @@ they find. No entity is ever expanded (nothing here is an XML parser)."""
 from __future__ import annotations
 
 import functools
+import html
 import re
 import zipfile
 import zlib
@@ -43,11 +44,7 @@ _DIMENSION = re.compile(
 _SHEET_DATA = re.compile(rb"<" + _P + rb"sheetData[\s/>]")
 # what the fast pass cannot vouch for: a prefixed cell or row, an `r` attribute written in an
 # unusual way, a cell or row start tag without `r` as its first attribute (its place is counted)
-_CANON = bytes.maketrans(b"'\t\n\r", b'"   ')
-_SPACED_EQ = (b' ="', b'= "')
-# after _CANON: a cell whose first attribute is not `r`
-_NO_REF = re.compile(rb"<c(?=[ />])(?! r=\")")
-_NO_REF_PREFIXED = re.compile(rb":c(?=[ />])(?! r=\")")
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s/>]")
 _PLAIN_REF = re.compile(rb'([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _T_ATTR_BEFORE = re.compile(rb"\st\s*=\s*\Z")
 _CELL_REF = re.compile(rb"\sr\s*=\s*" + _Q + rb"\$?([A-Z]{1,3})\$?(\d{1,7})" + _Q)
@@ -170,6 +167,7 @@ class _Bounds:
         self.sheet = sheet
         self.rows = 0  # the fast pass: the rows and columns vouched for so far
         self.cols = 1
+        self.prefix = b""
         self.row = 0
         self.col = -1
         self.in_cell = False
@@ -197,42 +195,54 @@ class _Bounds:
         return True
 
     def _start(self, window: bytes) -> None:
-        """Take the columns of the sheet's `<dimension>` as the first guess of its width."""
+        """Take the columns of the sheet's `<dimension>` as the first guess of its width, and
+        the namespace prefix its cells are written with."""
+        root = _ROOT.search(window)
+        self.prefix = (root.group(1) or b"") if root else b""
         data_at = _SHEET_DATA.search(window)
         found = _DIMENSION.search(window, 0, data_at.start() if data_at else len(window))
         if found is not None:
             cols = col_index(found.group(3) or found.group(1)) + 1
-            if 0 < cols <= EXCEL_MAX_COLS:
+            if 0 < cols <= 26:
                 self.cols = cols
 
     def _fast(self, window: bytes) -> bool:
-        """The fast pass over one window, for sheets written in order (every writer does),
-        with C-speed searches only: after a translation (digits to `0`, the letters of
-        columns within the width vouched for to `A`, other letters to `Z`), no cell reference
-        may have more row digits than the window's last cell, and a wider column only widens
-        the width (up to Z; past that the exact pass decides). False when it cannot vouch."""
-        canon = window.translate(_table(self.cols))
-        # a cell whose first attribute is not a plain `r="…"` (spaces around `=` included)
-        if _NO_REF.search(canon) or (b":c" in canon and _NO_REF_PREFIXED.search(canon)):
+        """The fast pass over one window, for sheets written in order as every writer does:
+        one C-speed search finds any cell whose start tag is not `<c r="X9">` with its column
+        within the width vouched for (at most Z) and its row no longer than the window's last
+        cell's row. A column just past the width widens it; anything else (a row below the
+        last one, two-letter columns, a cell without `r`, another prefix) is for the exact pass.
+        False when the fast pass cannot vouch for the window."""
+        prefix = self.prefix
+        if prefix:
+            tags = window.count(b"<" + prefix + b"c") + window.count(b"</" + prefix + b"c")
+            if window.count(b":c") != tags or b"<c" in window:
+                return False  # elements with another prefix, or none (calamine reads both)
+        elif b":c" in window:
             return False
-        last = canon.rfind(b'c r="')
-        if last < 0:
-            return True
-        ref = _PLAIN_REF.match(window, last + 5)
-        if ref is None or int(ref.group(2)) < self.rows:
-            return False
-        self.rows = int(ref.group(2))
-        cells = canon.count(b'c r="')
-        while canon.count(b'c r="A0') != cells:
-            at = canon.find(b'c r="Z0')  # a column past the width: widen, then count again
-            ref = _PLAIN_REF.match(window, at + 5) if at >= 0 else None
-            if ref is None or int(ref.group(2)) > self.rows:
-                return False  # two-letter columns, lowercase, `$`: the exact pass decides
+        last = window.rfind(b'c r="')
+        if last >= 0:
+            ref = _PLAIN_REF.match(window, last + 5)
+            if ref is None or int(ref.group(2)) < self.rows:
+                return False
+            self.rows = int(ref.group(2))
+        digits = len(str(self.rows)) if self.rows else 1
+        at = 0
+        while True:
+            found = _unvouched(prefix, self.cols, digits).search(window, at)
+            if found is None:
+                break
+            ref = _PLAIN_REF.match(window, found.end() + 4)
+            if (
+                window[found.end() : found.end() + 4] != b' r="'
+                or ref is None
+                or len(ref.group(1)) > 1
+                or int(ref.group(2)) > self.rows
+                or col_index(ref.group(1)) < self.cols
+            ):
+                return False
             self.cols = col_index(ref.group(1)) + 1
-            canon = window.translate(_table(self.cols))
-        digits = len(str(self.rows))
-        if b"A" + b"0" * (digits + 1) in canon:
-            return False  # a row number longer than the window's last: out of order
+            at = found.start()
         rows = min(10**digits - 1, EXCEL_MAX_ROWS)
         return rows * self.cols <= MAX_CELLS
 
@@ -346,13 +356,15 @@ def _formula(window: bytes, at: int, facts: SheetFacts) -> None:
 
 def _ref_of(attrs: bytes) -> tuple[bytes, bytes]:
     """The column letters and row digits of a tag's `r` attribute (empty when absent)."""
-    for pair in _ATTR_PAIR.finditer(attrs):
+    found = b"", b""
+    for pair in _ATTR_PAIR.finditer(attrs):  # the last `r` counts, as calamine takes it
         if pair.group(1) == b"r":
             value = pair.group(2) if pair.group(2) is not None else pair.group(3)
-            parts = _REF_PARTS.match(value)
+            parts = _REF_PARTS.match(html.unescape(value.decode("utf-8", "replace")).encode())
             if parts:
-                return parts.group(1)[:4], (parts.group(2).lstrip(b"0") or parts.group(2)[:1])[:8]
-    return b"", b""
+                digits = (parts.group(2).lstrip(b"0") or parts.group(2)[:1])[:8]
+                found = parts.group(1)[:4], digits
+    return found
 
 
 def _last_cell_start(data: bytes) -> int:
@@ -370,41 +382,19 @@ def _last_cell_start(data: bytes) -> int:
     return last_tag if last_tag >= 0 else end
 
 
-@functools.lru_cache(maxsize=32)
-def _table(cols: int) -> bytes:
-    """The fast pass's translation for a width of `cols` (at most 26) columns."""
-    source = b"'\t\n\r0123456789$" + bytes(range(65, 91))
-    letters = b"".join(b"A" if index < cols else b"Z" for index in range(26))
-    target = b'"   ' + b"0" * 10 + b"Z" + letters
-    return bytes.maketrans(source, target)
-
-
 @functools.lru_cache(maxsize=256)
-def _beyond(rows: int, cols: int) -> re.Pattern[bytes]:
-    """A pattern for a cell reference outside A1:<cols><rows>, or one written in a way the
-    fast pass does not compare (lowercase, `$`, a leading zero). Written with the literal
-    `c r="` first, so that the search jumps from cell to cell."""
-    past_row = _greater_than(str(rows), b"0123456789")
-    past_col = _greater_than(col_letters(cols - 1), b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+def _unvouched(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
+    """A cell start tag that is not `<c r="X9" …>` with X within `cols` columns (at most Z),
+    at most `digits` row digits, and after `r` only the attributes writers put on cells (so no
+    second `r`, which calamine would take instead). Written with the literal `<c` first, so
+    that the search jumps from cell to cell."""
+    last = chr(64 + min(cols, 26)).encode()
     return re.compile(
-        rb'c r="(?:[A-Z]{0,3}(?:' + past_row + rb'|0[0-9]*)"|' + past_col + rb"[0-9]"
-        rb'|[^A-Z"]|[A-Z]{1,3}[^0-9A-Z]|[A-Z]{1,3}[0-9]+[^0-9"])'
+        b"<"
+        + re.escape(prefix)
+        + rb'c(?=[\s/>])(?! r="[A-'
+        + last
+        + rb"][0-9]{1,"
+        + str(digits).encode()
+        + rb'}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>)'
     )
-
-
-def _greater_than(bound: str, alphabet: bytes) -> bytes:
-    """A regular expression for the words over `alphabet` greater than `bound` in its order
-    (a longer word is greater; a word starting with the alphabet's first symbol never occurs)."""
-    digits = bound.encode()
-    symbols = alphabet.decode()
-    klass = b"[" + alphabet[0:1] + b"-" + alphabet[-1:] + b"]"
-    options = [klass + b"{" + str(len(digits) + 1).encode() + b",}"]
-    for at, symbol in enumerate(digits):
-        higher = symbols[symbols.index(chr(symbol)) + 1 :]
-        if not higher:
-            continue
-        rest = len(digits) - at - 1
-        option = re.escape(digits[:at]) + b"[" + higher[0].encode() + b"-" + higher[-1].encode()
-        option += b"]" + (klass + b"{" + str(rest).encode() + b"}" if rest else b"")
-        options.append(option)
-    return b"(?:" + b"|".join(options) + b")"

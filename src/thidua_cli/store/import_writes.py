@@ -241,38 +241,38 @@ def write_scores(
             existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
     summaries = counter.summaries
     crit_of = {key: crit_ids[key] for key in {(s[0], s[3]) for s in scores}}
-    rows = [
-        (
-            cluster_id,
-            year,
-            period,
-            unit_ids[unit],
-            crit_of[(year, code)],
-            layer,
-            scorer,
-            points,
-            note,
-        )
-        for year, period, unit, code, layer, scorer, points, note, _, _ in scores
-    ]
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
+
+    def rows(start: int, stop: int) -> list[tuple]:
+        """Scores [start, stop) as `score` rows: built a chunk at a time, so that a long import
+        does not hold every row twice (as scores and as rows)."""
+        return [
+            (cluster_id, y, p, unit_ids[u], crit_of[(y, c)], layer, scorer, points, note)
+            for y, p, u, c, layer, scorer, points, note, _, _ in scores[start:stop]
+        ]
+
     if not existing:  # a first import: every row is new
-        inserts = rows
         for ref_id, count in collections.Counter(id(s.ref) for s in scores).items():
             summaries[ref_id].new += count
-    else:
-        for row, score in zip(rows, scores, strict=True):
-            summary = summaries[id(score.ref)]
-            old = existing.get(row[1:7])
-            if old is None:
-                inserts.append(row)
-                summary.new += 1
-            elif old[0] != row[7] or old[1] != row[8]:
-                updates.append((row[7], row[8], *row[:7]))
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
+        progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(scores))
+        for start in range(0, len(scores), WRITE_CHUNK):
+            chunk = rows(start, start + WRITE_CHUNK)
+            _insert_scores(cursor, chunk, mark, style)
+            progress.advance(len(chunk))
+        cursor.close()
+        return
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    for row, score in zip(rows(0, len(scores)), scores, strict=True):
+        summary = summaries[id(score.ref)]
+        old = existing.get(row[1:7])
+        if old is None:
+            inserts.append(row)
+            summary.new += 1
+        elif old[0] != row[7] or old[1] != row[8]:
+            updates.append((row[7], row[8], *row[:7]))
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
     progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(inserts) + len(updates))
     for start in range(0, len(inserts), WRITE_CHUNK):
         chunk = inserts[start : start + WRITE_CHUNK]
