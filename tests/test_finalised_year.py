@@ -222,3 +222,41 @@ def test_force_applies_records_and_freezes_again(db: Path, tmp_path: Path) -> No
     assert rotated.exit_code == 0, rotated.output
     reranked = run(db, "rank", "--year", 2023, "--force")
     assert reranked.exit_code == 0 and "chốt lại do có --force" in reranked.stderr
+
+
+def test_an_import_waiting_while_the_year_is_finalised_is_refused(
+    _finalised: Path, tmp_path: Path
+) -> None:
+    """The lock is checked inside the import's own write transaction: an import that starts
+    while a finalisation holds the write lock waits, then sees the lock and writes nothing."""
+    import threading
+    import time
+    from datetime import UTC, datetime
+
+    from thidua_cli.services.context import pick_cluster
+    from thidua_cli.services.ranking import freeze_year
+    from thidua_cli.store.db import get_engine
+    from thidua_cli.store.locks import write_transaction
+
+    db = tmp_path / "c7.db"
+    shutil.copyfile(_finalised, db)
+    with __import__("sqlite3").connect(db) as conn:  # 2023 not finalised yet
+        conn.execute("DELETE FROM year_lock")
+    engine = get_engine(str(db))
+    with engine.connect() as conn:
+        cluster = pick_cluster(conn, None)
+    imports_before = query(db, "SELECT count(*) FROM import_record")
+    results: list = []
+    importer = threading.Thread(
+        target=lambda: results.append(run(db, "import", SAMPLES / "05-diem-thong-nhat-2023.xlsx"))
+    )
+    with write_transaction(engine, cluster.id) as conn:
+        importer.start()  # it has read nothing yet: it waits for the write lock
+        time.sleep(0.5)
+        assert importer.is_alive()
+        freeze_year(conn, cluster, 2023, datetime.now(UTC))
+    importer.join(timeout=60)
+    engine.dispose()
+    assert results and results[0].exit_code == 1, results[0].output if results else None
+    assert "Năm 2023 đã chốt kết quả (--finalize)" in results[0].stderr
+    assert query(db, "SELECT count(*) FROM import_record") == imports_before  # nothing written

@@ -104,13 +104,21 @@ def test_lowering_a_total_never_improves_rank(inp: PeriodInput, data: st.DataObj
         if current == 0:
             return
         lowered = current - min(current, data.draw(st.sampled_from([D("0.5"), D(1), D(10)])))
-    # An agreed score replaces whatever layer was used before.
+    # The score is lowered in the one layer the unit is scored on (SPEC §4.1); a unit with
+    # no score at all gets an agreed one.
+    layer = next((ln.layer_used for ln in old.lines if ln.layer_used), "agreed")
+    scorers = sorted(
+        {e.scorer for e in inp.scores if e.unit == target and e.layer == "peer"} - {target}
+    )
     scores = [
         entry
         for entry in inp.scores
-        if not (entry.unit == target and entry.criterion == criterion and entry.layer == "agreed")
+        if not (entry.unit == target and entry.criterion == criterion and entry.layer == layer)
     ]
-    scores.append(ScoreEntry(target, criterion, "agreed", "", lowered))
+    if layer == "peer":
+        scores += [ScoreEntry(target, criterion, "peer", s, lowered) for s in scorers]
+    else:
+        scores.append(ScoreEntry(target, criterion, layer, "", lowered))
     after = rank_period(replace(inp, scores=scores))
     new = after.unit(target)
     assert new is not None

@@ -80,6 +80,9 @@ def print_rank_table(outcome: RankOutcome) -> None:
     result = outcome.result
     if any(u.provisional for u in result.units) and result.period == "FY":
         console.print("* chưa có điểm thống nhất, tạm dùng điểm tự chấm.")
+    if result.not_sent:
+        names = [outcome.unit_names.get(code, code) for code in result.not_sent]
+        console.print(f"Chưa gửi bảng tự chấm (không xếp hạng): {', '.join(names)}.")
     if result.leader:
         leader = outcome.unit_names.get(result.leader, result.leader)
         if result.has_votes or result.period != "FY":

@@ -248,7 +248,7 @@ def rank_in(conn: Connection, cluster: ClusterInfo, year: int, period: str) -> R
         conn.execute(delete(res).where(*where))
         if rows:
             conn.execute(res.insert(), rows)
-    outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
+    outcome = _with_next_leadership(conn, cluster, inp.rules, result, year, inp.units)
     outcome.stored_at = now
     return outcome
 
@@ -398,7 +398,7 @@ def load_outcome(
         rows = [_result_row(cluster.id, year, period, u, unit_ids, at) for u in result.units]
         if _without_time(stored) != _without_time(rows):
             return None, None, "stale"
-        outcome = _with_next_leadership(conn, cluster, inp.rules, result, year)
+        outcome = _with_next_leadership(conn, cluster, inp.rules, result, year, inp.units)
         outcome.stored_at = at
     return outcome, None, ""
 
@@ -440,11 +440,17 @@ def _result_row(
 
 
 def _with_next_leadership(
-    conn: Connection, cluster: ClusterInfo, rules: Rules, result: PeriodResult, year: int
+    conn: Connection,
+    cluster: ClusterInfo,
+    rules: Rules,
+    result: PeriodResult,
+    year: int,
+    members: list[Any] | None = None,
 ) -> RankOutcome:
     from .rotation import propose_for_year
 
-    names = {unit.code: unit.name for unit in result.units}
+    names = {unit.code: unit.name for unit in members or []}
+    names.update({unit.code: unit.name for unit in result.units})
     proposal = None
     next_head = next_deputy = None
     if result.period == "FY":

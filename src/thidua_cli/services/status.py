@@ -108,6 +108,18 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
                 table_of(conn, "leadership").c.year == year,
             )
         ).first()
+        head = names[lead.head_unit_id][1] if lead and lead.head_unit_id else None
+        deputy = names[lead.deputy_unit_id][1] if lead and lead.deputy_unit_id else None
+        if lead is None or lead.how != "elected":
+            # a passing ballot of the year before elected this year's (SPEC §4.3)
+            from .rotation import voted_leadership
+
+            voted, _ = voted_leadership(conn, cid, year)
+            if voted is not None:
+                by_code = {code: name for code, name in names.values()}
+                head = f"{by_code[voted.head]} (bầu tại hội nghị tổng kết năm {year - 1})"
+                if voted.deputy:
+                    deputy = f"{by_code[voted.deputy]} (bầu tại hội nghị tổng kết năm {year - 1})"
         crit = table_of(conn, "criterion")
         criteria = conn.execute(
             select(crit.c.id, crit.c.code, crit.c.parent_code, crit.c.kind, crit.c.max_c).where(
@@ -192,8 +204,8 @@ def build_status(engine: Engine, cluster_code: str | None, year: int | None) -> 
         cluster.name,
         year,
         years,
-        names[lead.head_unit_id][1] if lead and lead.head_unit_id else None,
-        names[lead.deputy_unit_id][1] if lead and lead.deputy_unit_id else None,
+        head,
+        deputy,
         sum(1 for c in leaves if c.kind == "base"),
         len(parents),
         format_number(base_max / 100),
