@@ -200,3 +200,15 @@ def test_a_list_without_a_unit_column_says_so_once(seeded: Path, tmp_path: Path)
     assert line.message == (
         "Danh sách không có cột “Đơn vị” (đơn vị thành viên của người được khen)."
     )
+
+
+def test_a_blank_form_says_it_has_no_rows(seeded: Path, tmp_path: Path) -> None:
+    result = run(
+        seeded, "import", "--dry-run", write(tmp_path / "CANHAN.xlsx", listing([]), catalogue())
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Ghi chú: CANHAN.xlsx › DANHSACH: có dòng tiêu đề cột của danh sách khen thưởng nhưng "
+        "chưa có dòng số liệu nào (mẫu trống)." in result.stderr
+    )
+    assert total_line(result) == "Tổng: 0 mới, 0 cập nhật, 0 không đổi."

@@ -124,6 +124,12 @@ def _check_and_write(
             report.notes.append(
                 f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
             )
+        if ref.rows == 0:
+            # a blank form (headers only): said, so that 0 rows is not taken for a lost file
+            report.notes.append(
+                f"{ref.file} › {ref.sheet}: có dòng tiêu đề cột của {item.layout.spec.label} "
+                "nhưng chưa có dòng số liệu nào (mẫu trống)."
+            )
     if not planned and not batch.errors:
         for workbook in workbooks:
             batch.errors.append(
