@@ -1,6 +1,7 @@
 """Checking an import's parsed rows against the database's state and against each other:
-units and members, the scoring table, leadership, votes, commendations and rules. Score rows
-are checked in check_scores.py. Problems become RowErrors; nothing is written here."""
+units and members, the scoring table, rules and the scale. Score rows are checked in
+check_scores.py, leadership, votes and commendations in check_records.py. Problems become
+RowErrors; nothing is written here."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from typing import Any
 from ..errors import RowError
 from ..services.criteria_table import ShapedCriterion, shape_table
 from ..services.units import UnitIndex
-from ..sheets.parse import ParsedBatch, infer_leader
+from ..sheets.parse import ParsedBatch
 from ..sheets.records import SheetRef
 from ..store.import_state import ImportState
-from ..text import fold, format_number
+from ..text import format_number
+from .check_records import RecordChecks
 from .check_scores import ScoreChecks
 from .report import ImportReport
 
 
-class Checker(ScoreChecks):
+class Checker(ScoreChecks, RecordChecks):
     """Matches batch records against the database state and the batch itself."""
 
     def __init__(
@@ -283,173 +285,6 @@ class Checker(ScoreChecks):
                     max_c,
                 )
         return info
-
-    # -- scores
-    def check_leadership(self) -> list[dict[str, Any]]:
-        rows = []
-        seen: dict[int, Any] = {}
-        for rec in self.batch.leadership:
-            if rec.year in seen:
-                self.error(
-                    rec.ref,
-                    rec.row,
-                    rec.ref.letter("year"),
-                    rec.year,
-                    f"Năm {rec.year} có hai dòng trưởng cụm (dòng {seen[rec.year].row} và dòng "
-                    f"{rec.row}).",
-                    "Giữ lại một dòng.",
-                )
-                continue
-            seen[rec.year] = rec
-            head = self.unit(
-                rec.ref, rec.row, rec.ref.letter("head"), rec.head, rec.year, "Trưởng cụm"
-            )
-            deputy = None
-            if rec.deputy:
-                deputy = self.unit(
-                    rec.ref, rec.row, rec.ref.letter("deputy"), rec.deputy, rec.year, "Phó cụm"
-                )
-                if deputy is None:
-                    continue
-            if head is None:
-                continue
-            if head == deputy:
-                self.error(
-                    rec.ref,
-                    rec.row,
-                    rec.ref.letter("deputy"),
-                    rec.deputy,
-                    "Trưởng cụm và phó cụm không được là một đơn vị.",
-                    "Sửa lại phó cụm.",
-                )
-                continue
-            self.years.add(rec.year)
-            self._warn_if_elected_differs(rec, head, deputy)
-            rows.append({"year": rec.year, "head": head, "deputy": deputy, "ref": rec.ref})
-        return rows
-
-    def _warn_if_elected_differs(self, rec: Any, head: str, deputy: str | None) -> None:
-        old = self.state.leadership.get(rec.year)
-        if old is None or old["how"] != "elected":
-            return
-        ids = self.state.unit_ids
-        if (old["head_unit_id"], old["deputy_unit_id"]) != (ids.get(head), ids.get(deputy)):
-            self.report.warnings.append(
-                f"{rec.ref.file} › {rec.ref.sheet} dòng {rec.row}: năm {rec.year} đã ghi kết quả "
-                "hội nghị bầu (`thidua rotation set`); giữ kết quả bầu, không lấy dòng này."
-            )
-
-    # -- votes
-    def check_votes(self) -> list[dict[str, Any]]:
-        rows = []
-        seen: dict[tuple, Any] = {}
-        for rec in self.batch.votes:
-            code = self.unit(
-                rec.ref,
-                rec.row,
-                rec.ref.letter("unit_code") or rec.ref.letter("unit_name"),
-                rec.unit,
-                rec.year,
-            )
-            if code is None:
-                continue
-            key = (rec.year, rec.purpose, code)
-            if key in seen:
-                self.error(
-                    rec.ref,
-                    rec.row,
-                    rec.ref.letter("purpose"),
-                    rec.purpose,
-                    f"Kết quả bỏ phiếu này của {code} năm {rec.year} đã có ở dòng {seen[key].row}.",
-                    "Giữ lại một dòng.",
-                )
-                continue
-            seen[key] = rec
-            self.years.add(rec.year)
-            rows.append(
-                {
-                    "year": rec.year,
-                    "purpose": rec.purpose,
-                    "unit": code,
-                    "yes": rec.yes,
-                    "members": rec.members,
-                    "present": rec.present,
-                    "ref": rec.ref,
-                }
-            )
-        return rows
-
-    # -- commendations
-    def check_commendations(self) -> list[dict[str, Any]]:
-        rows = []
-        seen: dict[tuple, Any] = {}
-        inferred = 0
-        # award forms, ethnicities and posts repeat down a long list: each is folded once
-        folded: dict[str, str] = {}
-        leader_posts: dict[str, bool] = {}
-
-        def fold_once(text: str) -> str:
-            key = folded.get(text)
-            if key is None:
-                key = folded[text] = fold(text)
-            return key
-
-        for rec in self.batch.commendations:
-            code = self.unit(rec.ref, rec.row, rec.ref.letter("unit"), rec.unit, rec.year)
-            if code is None:
-                continue
-            key = (rec.year, rec.period, fold(rec.recipient), fold_once(rec.award), code)
-            if key in seen:
-                self.error(
-                    rec.ref,
-                    rec.row,
-                    rec.ref.letter("person") or rec.ref.letter("collective"),
-                    rec.recipient,
-                    f"“{rec.recipient}” ({code}) đã có cùng hình thức khen thưởng ở dòng "
-                    f"{seen[key].row}.",
-                    "Xóa dòng trùng.",
-                )
-                continue
-            seen[key] = rec
-            is_leader = rec.is_leader
-            leader_inferred = False
-            if is_leader is None:
-                if rec.kind == "individual":
-                    is_leader = leader_posts.get(rec.position)
-                    if is_leader is None:
-                        is_leader = leader_posts[rec.position] = infer_leader(rec.position)
-                else:
-                    is_leader = False
-                leader_inferred = rec.kind == "individual"
-                inferred += 1 if leader_inferred else 0
-            ethnicity = rec.ethnicity
-            self.years.add(rec.year)
-            rows.append(
-                {
-                    "year": rec.year,
-                    "period": rec.period,
-                    "recipient": rec.recipient,
-                    "award": rec.award,
-                    "kind": rec.kind,
-                    "unit": code,
-                    "position": rec.position,
-                    "is_leader": is_leader,
-                    "leader_inferred": leader_inferred,
-                    "gender": rec.gender,
-                    "ethnicity": ethnicity,
-                    "ethnic_minority": bool(ethnicity) and fold_once(ethnicity) != "kinh",
-                    "title": rec.title,
-                    "decision_no": rec.decision_no,
-                    "decision_date": rec.decision_date,
-                    "ref": rec.ref,
-                }
-            )
-        if inferred:
-            self.report.notes.append(
-                f"Đã suy ra lãnh đạo / không lãnh đạo từ cột Chức vụ cho {inferred} người "
-                "(thêm cột “Lãnh đạo quản lý” để ghi rõ)."
-            )
-        return rows
 
     # -- rules
     def check_rules(self) -> list[dict[str, Any]]:
