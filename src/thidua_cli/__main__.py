@@ -8,9 +8,10 @@ def main() -> None:
 
     _prepare_streams()
     if "import" in sys.argv[1:]:  # `thidua import`: the files are read while the rest loads
-        from .services.reading import start_early
+        from .services.reading import let_checks_run_first, start_early
 
         start_early(sys.argv[1:])
+        let_checks_run_first()
     try:
         from .cli.app import app
 

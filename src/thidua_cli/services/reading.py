@@ -92,6 +92,8 @@ class Reading:
             )
         self._opened: list[Workbook | RowError] = []
         self._idle = threading.Event()  # set once the caller waits: the XML scans may start
+        # set once the first file's checks before calamine are over (or it could not be read)
+        self.first_checked = threading.Event()
         self._done = threading.Condition()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -99,7 +101,9 @@ class Reading:
     def _read(self) -> None:
         for path in self.files:
             try:
-                opened = open_workbook(path, display_name(path, self.paths), self._idle)
+                opened = open_workbook(
+                    path, display_name(path, self.paths), self._idle, self.first_checked
+                )
             except Exception:  # an unreadable file is reported, never a traceback
                 opened = RowError(
                     display_name(path, self.paths),
@@ -110,6 +114,7 @@ class Reading:
                     "Không đọc được tệp.",
                     "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
                 )
+            self.first_checked.set()
             with self._done:
                 self._opened.append(opened)
                 self._done.notify_all()
@@ -175,6 +180,14 @@ def start_early(argv: list[str]) -> None:
             _early = Reading(paths)
         except ThiduaError:  # no workbook there: the command says so itself
             _early = None
+
+
+def let_checks_run_first(limit: float = 1.0) -> None:
+    """Wait (at most `limit` seconds) until the early reading has checked its first file. The
+    checks hold the GIL and calamine cannot start before they end; loading the rest of the
+    command (also under the GIL) is better done while calamine reads without it."""
+    if _early is not None:
+        _early.first_checked.wait(limit)
 
 
 def reading_for(paths: list[Path]) -> Reading:

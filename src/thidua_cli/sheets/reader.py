@@ -113,12 +113,16 @@ def file_problem(display: str, message: str, hint: str) -> RowError:
 
 
 def open_workbook(
-    path: Path, display: str | None = None, scan_gate: threading.Event | None = None
+    path: Path,
+    display: str | None = None,
+    scan_gate: threading.Event | None = None,
+    checked: threading.Event | None = None,
 ) -> Workbook | RowError:
     """Read a file, or return one clear error naming why it cannot be read.
 
     The sheet-XML scan runs in a thread beside calamine once `scan_gate` is set (by a caller
-    whose own thread has gone idle) or calamine is done: on two cores, calamine keeps one."""
+    whose own thread has gone idle) or calamine is done: on two cores, calamine keeps one.
+    `checked` is set once the bounded checks before calamine are over (whatever their outcome)."""
     display = display or path.name
     suffix = path.suffix.lower()
     try:
@@ -174,6 +178,9 @@ def open_workbook(
     except FileRefused as refused:
         archive.close()
         return _refused(display, refused)
+    finally:
+        if checked is not None:
+            checked.set()
     from python_calamine import CalamineWorkbook
 
     scan: _Background | None = None
