@@ -3,6 +3,7 @@ numbers with decimal commas, Vietnamese dates and number formatting."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -10,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")  # the combining diacritics: all category Mn
 # Control characters (an ANSI escape from a cell would reach the clerk's terminal) and the
 # invisible marks that reorder or hide text (bidirectional overrides, isolates, LRM/RLM):
 # whitespace controls (tab, newline, CR, FF, VT, NEL, FS..US) are left to _SPACES.
@@ -36,8 +38,22 @@ def is_safe_code(code: str) -> bool:
 
 def fold(value: object) -> str:
     """Case-, accent- and punctuation-insensitive key: 'Mã ĐV' -> 'ma dv'."""
+    if value.__class__ is str:
+        # the same names, headers and titles come back on every row and every file
+        return _fold_text(value)  # type: ignore[arg-type]
+    return _fold(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_text(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(value: object) -> str:
     text = unicodedata.normalize("NFD", clean(value).lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = _LATIN_MARKS.sub("", text)
+    if not text.isascii():  # marks of other scripts: look each character up
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _NON_WORD.sub(" ", text).strip()
 
 
