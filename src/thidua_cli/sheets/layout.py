@@ -137,14 +137,15 @@ def detect_layout(
     """The best-matching kind and header, a near miss (for a helpful message), two kinds that
     fit equally well, or None."""
     head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 1))
+    texts = [_row_text(values) for _, values in head]  # each row's texts, read once
     kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
     best: Layout | None = None
     near: NearMiss | None = None
     near_score = 0
     complete: list[Layout] = []  # every kind a header fits, to tell a real tie
     per_unit: NearMiss | None = None  # a score sheet by unit whose units are all unknown
-    for index, (row_number, values) in enumerate(head[:HEADER_SEARCH_ROWS]):
-        top = _row_text(values)
+    for index, (row_number, _) in enumerate(head[:HEADER_SEARCH_ROWS]):
+        top = texts[index]
         if not top:
             continue
         candidates: list[tuple[tuple[int, ...], dict[int, list[str]], dict[int, str]]] = [
@@ -153,7 +154,7 @@ def detect_layout(
         units_below: set[int] = set()
         if index + 1 < len(head):
             below_number, below_values = head[index + 1]
-            below = _row_text(below_values)
+            below = texts[index + 1]
             units_below = {col for col, text in below.items() if unit_lookup(text)}
             if below and not _is_numbering_row(below) and not _has_numbers(below_values):
                 filled = _merge_fill(top, row_number, sheet.merged)
@@ -228,14 +229,12 @@ def detect_layout(
             if not set(other.fields.values()) | set(other.unit_columns) <= explained:
                 # each kind reads a column the other does not: neither is the better guess
                 return Ambiguous((best.kind, other.kind), best.header_rows[0])
-    for number, values in head:
-        text = _row_text(values)
+    for (number, _), text in zip(head, texts, strict=True):
         if number < best.header_rows[0] and text:
             best.title_lines.append(" ".join(text.values()))
             best.title_cells.append((number, min(text)))
-    for number, values in head:
+    for (number, _), text in zip(head, texts, strict=True):
         if number > best.last_header_row:
-            text = _row_text(values)
             if text and _is_numbering_row(text):
                 best.skip_rows.add(number)
             break

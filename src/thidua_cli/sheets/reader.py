@@ -51,9 +51,16 @@ class Sheet:
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         before, rows = self.row_source()
+        if not self._col_offset:  # no generator between calamine and the reader of each row
+            return enumerate(rows, before + 1)
+        return self._padded(before, rows)
+
+    def _padded(
+        self, before: int, rows: Iterator[list[object]]
+    ) -> Iterator[tuple[int, list[object]]]:
         pad = [None] * self._col_offset
         for number, values in enumerate(rows, before + 1):
-            yield number, pad + values if pad else values
+            yield number, pad + values
 
     def row_source(self) -> tuple[int, Iterator[list[object]]]:
         """(Excel row number before the first row, the rows as lists) without the padding to
