@@ -24,8 +24,10 @@ from ..services.context import ClusterInfo, pick_cluster
 from ..services.progress import ImportProgress
 from ..services.reading import Reading
 from ..services.units import UnitIndex
-from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, parse_sheet
+from ..sheets.parse import SheetParser, parse_sheet
 from ..sheets.reader import Workbook
+from ..sheets.records import ParsedBatch
+from ..sheets.sheet_context import ParseOptions
 from ..store import import_writes as writes
 from ..store.import_state import (
     ImportState,
