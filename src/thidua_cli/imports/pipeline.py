@@ -1,7 +1,7 @@
 """`thidua import`: read every sheet of every file, check everything against the database and
 the batch itself, then write it all in one transaction, or nothing at all (SPEC §3.4).
 
-    files ──► plan.py (which sheets, which kind) ──► sheets/parse.py (typed records, row errors)
+    files ──► plan.py (which sheets, which kind) ──► sheets/parse*.py (typed records, row errors)
           ──► check.py, check_scores.py (against the state and the batch; the year guard)
           ──► store/import_writes.py (every write), or nothing
 

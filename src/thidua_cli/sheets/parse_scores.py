@@ -51,11 +51,13 @@ def read_points(
     """Points in hundredths, and whether written as a mark (x / có), or None for no score."""
     value = reader.raw(row, values, name)
     if isinstance(value, ErrorCell):
-        score_error_cell(reader, row, reader.letter(name), value, reader.layout.spec.label_of(name))
+        _score_error_cell(
+            reader, row, reader.letter(name), value, reader.layout.spec.label_of(name)
+        )
         return None
     if value is BAD or value is None:
         return None
-    return points_value(reader, row, reader.cols[name], value)
+    return _points_value(reader, row, reader.cols[name], value)
 
 
 def score_points(value: object) -> tuple[int, bool] | None:
@@ -84,7 +86,7 @@ def first_text(values: list[object]) -> str:
     return ""
 
 
-def form_row(
+def _form_row(
     reader: RowReader,
     ctx: SheetContext,
     row: int,
@@ -96,7 +98,7 @@ def form_row(
 ) -> None:
     """One criterion row of a form (self-score form or wide sheet): a score per column."""
     code = criterion_code(reader.raw(row, values, "criterion"))
-    if not code or (reader.layout.kind == "self_form" and not looks_like_code(code)):
+    if not code or (reader.layout.kind == "self_form" and not _looks_like_code(code)):
         label = first_text(values[: max(reader.cols.values()) + 1]) if reader.cols else ""
         title = reader.text(row, values, "title") or ""
         if is_total_text(title) or is_total_text(code) or is_total_text(label):
@@ -158,9 +160,9 @@ def form_row(
                 continue
             if marker:
                 label = unit_text or reader.layout.spec.label_of(layer)
-                score_error_cell(reader, row, column_letter(col), ErrorCell(marker), label)
+                _score_error_cell(reader, row, column_letter(col), ErrorCell(marker), label)
                 continue
-        points = points_value(reader, row, col, value)
+        points = _points_value(reader, row, col, value)
         if points is None:
             continue
         batch.scores.append(
@@ -189,11 +191,11 @@ def to_hundredths_safe(number: Decimal) -> int:
         return int((number * 100).to_integral_value())
 
 
-def looks_like_code(code: str) -> bool:
+def _looks_like_code(code: str) -> bool:
     return bool(code) and (code[0].isdigit() or is_section(code) or "." in code or is_letter(code))
 
 
-def score_error_cell(
+def _score_error_cell(
     reader: RowReader, row: int, letter: str | None, cell: ErrorCell, label: str
 ) -> None:
     """An error cell where a score should be: a broken formula, never taken as "no score"."""
@@ -206,7 +208,7 @@ def score_error_cell(
     )
 
 
-def points_value(reader: RowReader, row: int, col: int, value: object) -> tuple[int, bool] | None:
+def _points_value(reader: RowReader, row: int, col: int, value: object) -> tuple[int, bool] | None:
     try:
         return score_points(value)
     except ValueProblem as problem:
@@ -221,7 +223,7 @@ def self_form_row(
     columns = [("self", "", reader.cols["self"])]
     if "agreed" in reader.cols:
         columns.append(("agreed", "", reader.cols["agreed"]))
-    form_row(reader, ctx, row, values, batch, unit, columns)
+    _form_row(reader, ctx, row, values, batch, unit, columns)
 
 
 def wide_row(
@@ -231,4 +233,4 @@ def wide_row(
     if layer is None:
         return
     columns = [(layer, text, col) for col, text in reader.layout.unit_columns.items()]
-    form_row(reader, ctx, row, values, batch, "", columns, scorer)
+    _form_row(reader, ctx, row, values, batch, "", columns, scorer)
