@@ -12,8 +12,7 @@ from typing import Any
 from ..errors import RowError
 from ..services.criteria_table import ShapedCriterion, shape_table
 from ..services.units import UnitIndex
-from ..sheets.parse import ParsedBatch
-from ..sheets.records import SheetRef
+from ..sheets.records import ParsedBatch, SheetRef
 from ..store.import_state import ImportState
 from ..text import format_number
 from .check_records import RecordChecks

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sheets.parse import infer_leader
+from ..sheets.commendations import infer_leader
 from ..text import fold
 
 

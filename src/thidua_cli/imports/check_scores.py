@@ -49,7 +49,7 @@ GROUP = object()  # a score on a group row: checked against its children's sum, 
 class ScoreChecks:
     """The score half of Checker (mixed into it): the rules every score row goes through,
     whichever layout it came from (long sheets are read by score_reader.py, wide sheets and
-    self-score forms parsed into ScoreRows by sheets/parse.py). What a unit text, a criterion
+    self-score forms parsed into ScoreRows by sheets/parse_scores.py). What a unit text, a criterion
     code, a (criterion, points) pair or a scorer resolves to is remembered: a value, or the
     Problem to name on every row that holds it."""
 

@@ -1,7 +1,7 @@
 """`thidua import`: read every sheet of every file, check everything against the database and
 the batch itself, then write it all in one transaction, or nothing at all (SPEC §3.4).
 
-    files ──► plan.py (which sheets, which kind) ──► sheets/parse.py (typed records, row errors)
+    files ──► plan.py (which sheets, which kind) ──► sheets/parse*.py (typed records, row errors)
           ──► check.py, check_scores.py (against the state and the batch; the year guard)
           ──► store/import_writes.py (every write), or nothing
 
@@ -24,8 +24,10 @@ from ..services.context import ClusterInfo, pick_cluster
 from ..services.progress import ImportProgress
 from ..services.reading import Reading
 from ..services.units import UnitIndex
-from ..sheets.parse import ParsedBatch, ParseOptions, SheetParser, parse_sheet
+from ..sheets.parse import SheetParser, parse_sheet
 from ..sheets.reader import Workbook
+from ..sheets.records import ParsedBatch
+from ..sheets.sheet_context import ParseOptions
 from ..store import import_writes as writes
 from ..store.import_state import (
     ImportState,

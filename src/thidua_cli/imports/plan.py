@@ -10,9 +10,10 @@ from ..services.units import UnitIndex
 from ..sheets.catalogue import Catalogue, read_catalogue
 from ..sheets.columns import KINDS
 from ..sheets.layout import Ambiguous, Layout, NearMiss, detect_layout
-from ..sheets.parse import ParsedBatch, ParseOptions, parse_sheet
+from ..sheets.parse import parse_sheet
 from ..sheets.reader import Sheet, Workbook
-from ..sheets.records import SheetRef
+from ..sheets.records import ParsedBatch, SheetRef
+from ..sheets.sheet_context import ParseOptions
 from ..text import column_letter, fold
 from .report import ImportOptions, ImportReport
 

@@ -4,7 +4,7 @@ pass, every row of them.
 Such a sheet repeats a few hundred distinct values over up to hundreds of thousands of rows. Each
 column keeps a cache from a raw cell value to what it resolves to: a value, or the errors it
 makes (a Problem, named again with each row that holds it). A cell is read by the rules of
-sheets/parse.py (RowReader, SheetContext, criterion_code, _points) the first time its value is
+sheets/ (RowReader, SheetContext, criterion_code, read_points) the first time its value is
 seen, and checked by the rules of check_scores.py (unit and membership, criterion of the year,
 points against the criterion, scorer, the same key twice). Rows with a cell Excel marked (an
 error, a formula never calculated, a boolean) are read the same way without the caches, since
@@ -17,16 +17,9 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RowError
-from ..sheets.parse import (
-    _BAD,
-    TICK,
-    SheetParser,
-    _cell_text,
-    _first_text,
-    _points,
-    criterion_code,
-    is_total_text,
-)
+from ..sheets.cells import BAD, cell_text
+from ..sheets.parse import TICK, SheetParser
+from ..sheets.parse_scores import criterion_code, first_text, is_total_text, read_points
 from .check_scores import GROUP, CheckedScore, Problem, self_scored
 
 if TYPE_CHECKING:
@@ -218,9 +211,9 @@ class _LongSheet:
             unit_text = self._cell(number, values, "unit_name", {}, False, self._text)
             unit_letter = reader.letter("unit_name") or ""
         if not code:
-            label = " ".join(_cell_text(v) for v in values if _cell_text(v))
+            label = " ".join(cell_text(v) for v in values if cell_text(v))
             if any(is_total_text(part) for part in label.split("  ")) or is_total_text(
-                _first_text(values)
+                first_text(values)
             ):
                 self.ref.skipped_totals += 1
                 return
@@ -392,7 +385,7 @@ class _LongSheet:
 
     def _code(self, number: int, values: list[object], name: str) -> str:
         raw = self.reader.raw(number, values, name)
-        return criterion_code(raw) if raw is not _BAD else ""
+        return criterion_code(raw) if raw is not BAD else ""
 
     def _text(self, number: int, values: list[object], name: str) -> str:
         return self.reader.text(number, values, name) or ""
@@ -401,7 +394,7 @@ class _LongSheet:
         return self.context.year(number, values)
 
     def _points(self, number: int, values: list[object], name: str) -> tuple[int, bool] | None:
-        return _points(self.reader, number, values, name)
+        return read_points(self.reader, number, values, name)
 
     def _scorer(self, number: int, values: list[object], name: str) -> str:
         return self.reader.text(number, values, "scorer") or self.context.titles.scorer or ""

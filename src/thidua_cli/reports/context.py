@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 YEAR_END = "year_end"
 HALF_YEAR = "half_year"
 FEMALE = "Nữ"
+# commendation kinds as stored (sheets/commendations.py); "individual" when a list says none
+INDIVIDUAL, COLLECTIVE, HOUSEHOLD = "individual", "collective", "household"
+_KIND_COLUMN = {COLLECTIVE: 0, INDIVIDUAL: 1, HOUSEHOLD: 2}
+
+
+def _kind(record: CommendationRecord) -> str:
+    return record.kind if record.kind in (COLLECTIVE, HOUSEHOLD) else INDIVIDUAL
+
 
 DEFAULT_RECIPIENTS = (
     "Hội đồng Thi đua - Khen thưởng tỉnh (để báo cáo);",
@@ -140,6 +148,7 @@ class AwardRow:
     collectives: str
     individuals: str
     total: str
+    households: str = "0"
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,7 @@ class UnitAwardRow:
     women: str
     minorities: str
     total: str
+    households: str = "0"
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,19 @@ class CommendationStats:
     non_leader: ShareRow
     women: ShareRow
     minorities: ShareRow
+    households: str = "0"
+    has_households: bool = False  # a Hộ gia đình column only where a household was commended
+
+    @property
+    def kinds_text(self) -> str:
+        """`3 tập thể và 30 cá nhân`, or with households `3 tập thể, 2 hộ gia đình và 30 cá
+        nhân`: the one wording of the kinds, for every template and the DOCX."""
+        if self.has_households:
+            return (
+                f"{self.collectives} tập thể, {self.households} hộ gia đình "
+                f"và {self.individuals} cá nhân"
+            )
+        return f"{self.collectives} tập thể và {self.individuals} cá nhân"
 
     @property
     def shares(self) -> list[ShareRow]:
@@ -693,16 +716,19 @@ def _commendation_stats(
     non_leader_target: Decimal,
     period_label: str,
 ) -> CommendationStats:
-    individuals = [r for r in records if r.kind != "collective"]
-    collectives = [r for r in records if r.kind == "collective"]
+    # the SPEC's individual targets (non-leader, women, ethnic minority) count persons only:
+    # a collective or a household (Hộ gia đình) is neither a leader nor a woman
+    individuals = [r for r in records if _kind(r) == INDIVIDUAL]
+    collectives = [r for r in records if _kind(r) == COLLECTIVE]
+    households = [r for r in records if _kind(r) == HOUSEHOLD]
 
     awards: dict[str, list[int]] = {}
     for record in records:
-        counts = awards.setdefault(record.award, [0, 0])
-        counts[0 if record.kind == "collective" else 1] += 1
+        counts = awards.setdefault(record.award, [0, 0, 0])
+        counts[_KIND_COLUMN[_kind(record)]] += 1
     by_award = [
-        AwardRow(award, _count(c), _count(i), _count(c + i))
-        for award, (c, i) in sorted(awards.items(), key=lambda item: (-sum(item[1]), item[0]))
+        AwardRow(award, _count(c), _count(i), _count(c + i + h), _count(h))
+        for award, (c, i, h) in sorted(awards.items(), key=lambda item: (-sum(item[1]), item[0]))
     ]
 
     order = [m.code for m in members]
@@ -710,16 +736,17 @@ def _commendation_stats(
     by_unit = []
     for code in order:
         own = [r for r in records if r.unit == code]
-        people = [r for r in own if r.kind != "collective"]
+        people = [r for r in own if _kind(r) == INDIVIDUAL]
         by_unit.append(
             UnitAwardRow(
                 name=names.get(code, code),
-                collectives=_count(len(own) - len(people)),
+                collectives=_count(sum(_kind(r) == COLLECTIVE for r in own)),
                 individuals=_count(len(people)),
                 non_leaders=_count(sum(not r.is_leader for r in people)),
                 women=_count(sum(r.gender == FEMALE for r in people)),
                 minorities=_count(sum(r.ethnic_minority for r in people)),
                 total=_count(len(own)),
+                households=_count(sum(_kind(r) == HOUSEHOLD for r in own)),
             )
         )
     non_leaders = sum(not r.is_leader for r in individuals)
@@ -733,7 +760,11 @@ def _commendation_stats(
         collectives=_count(len(collectives)),
         by_award=by_award,
         award_total=AwardRow(
-            "Cộng", _count(len(collectives)), _count(len(individuals)), _count(len(records))
+            "Cộng",
+            _count(len(collectives)),
+            _count(len(individuals)),
+            _count(len(records)),
+            _count(len(households)),
         ),
         by_unit=by_unit,
         unit_total=UnitAwardRow(
@@ -744,6 +775,7 @@ def _commendation_stats(
             _count(women),
             _count(minorities),
             _count(len(records)),
+            _count(len(households)),
         ),
         non_leader=_share_row(
             "Cá nhân không giữ chức vụ lãnh đạo, quản lý",
@@ -753,6 +785,8 @@ def _commendation_stats(
         ),
         women=_share_row("Nữ", women, len(individuals), None),
         minorities=_share_row("Người dân tộc thiểu số", minorities, len(individuals), None),
+        households=_count(len(households)),
+        has_households=bool(households),
     )
 
 

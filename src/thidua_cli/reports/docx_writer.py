@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from .context import Narrative, ReportContext, Term, TermRole
+from .context import AwardRow, Narrative, ReportContext, Term, TermRole, UnitAwardRow
 from .notes import Run
 from .png import chart_png
 
@@ -552,28 +552,33 @@ class _Writer:
 
     def commendation_tables(self, by_unit: bool) -> None:
         c = self.context.commendations
+        # a Hộ gia đình column only where a household was commended, as in the templates
+        homes = c.has_households
+
+        def kinds(row: AwardRow | UnitAwardRow) -> list[str]:
+            return [row.collectives, *([row.households] if homes else []), row.individuals]
+
+        kind_heads = ["Tập thể", *(["Hộ gia đình"] if homes else []), "Cá nhân"]
+        kind_widths = (2.0, 2.0, 2.0) if homes else (2.0, 2.0)
         self.table_title("Khen thưởng theo hình thức")
-        rows = [
-            [str(i), r.award, r.collectives, r.individuals, r.total]
-            for i, r in enumerate(c.by_award, 1)
-        ]
+        rows = [[str(i), r.award, *kinds(r), r.total] for i, r in enumerate(c.by_award, 1)]
         t = c.award_total
-        rows.append(["", t.award, t.collectives, t.individuals, t.total])
+        rows.append(["", t.award, *kinds(t), t.total])
         self.data_table(
-            [["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân", "Cộng"]],
+            [["STT", "Hình thức khen thưởng", *kind_heads, "Cộng"]],
             rows,
-            (1.2, 9.3, 2.0, 2.0, 2.0),
+            (1.2, 9.3 - (2.0 if homes else 0), *kind_widths, 2.0),
             bold_rows=[len(rows) - 1],
         )
         if by_unit:
             self.table_title("Khen thưởng theo đơn vị")
+            n = len(kind_heads)  # columns 2 .. 2+n-1 hold the kinds
             headers = [
-                ["STT", "Đơn vị", "Tập thể", "Cá nhân", "Trong đó cá nhân", None, None, "Cộng"],
+                ["STT", "Đơn vị", *kind_heads, "Trong đó cá nhân", None, None, "Cộng"],
                 [
                     None,
                     None,
-                    None,
-                    None,
+                    *([None] * n),
                     "Không giữ chức vụ lãnh đạo",
                     "Nữ",
                     "Dân tộc thiểu số",
@@ -581,43 +586,19 @@ class _Writer:
                 ],
             ]
             rows = [
-                [
-                    str(i),
-                    r.name,
-                    r.collectives,
-                    r.individuals,
-                    r.non_leaders,
-                    r.women,
-                    r.minorities,
-                    r.total,
-                ]
+                [str(i), r.name, *kinds(r), r.non_leaders, r.women, r.minorities, r.total]
                 for i, r in enumerate(c.by_unit, 1)
             ]
             t2 = c.unit_total
             rows.append(
-                [
-                    "",
-                    t2.name,
-                    t2.collectives,
-                    t2.individuals,
-                    t2.non_leaders,
-                    t2.women,
-                    t2.minorities,
-                    t2.total,
-                ]
+                ["", t2.name, *kinds(t2), t2.non_leaders, t2.women, t2.minorities, t2.total]
             )
-            merges = [
-                (0, 0, 1, 0),
-                (0, 1, 1, 1),
-                (0, 2, 1, 2),
-                (0, 3, 1, 3),
-                (0, 4, 0, 6),
-                (0, 7, 1, 7),
-            ]
+            merges = [(0, col, 1, col) for col in range(2 + n)]
+            merges += [(0, 2 + n, 0, 4 + n), (0, 5 + n, 1, 5 + n)]
             self.data_table(
                 headers,
                 rows,
-                (1.1, 5.0, 1.5, 1.5, 2.6, 1.3, 2.0, 1.5),
+                (1.1, 5.0 - (1.5 if homes else 0), *([1.5] * n), 2.6, 1.3, 2.0, 1.5),
                 merges=merges,
                 bold_rows=[len(rows) - 1],
             )
@@ -810,7 +791,7 @@ class _Writer:
             return
         text = (
             f"Trong {c.period_label}, các đơn vị thành viên được khen thưởng {c.total} lượt, "
-            f"gồm {c.collectives} tập thể và {c.individuals} cá nhân"
+            f"gồm {c.kinds_text}"
         )
         if not by_unit and c.non_leader.verdict:
             text += (

@@ -26,7 +26,7 @@ class Member:
 @dataclass(frozen=True)
 class CommendationRecord:
     unit: str
-    kind: str  # individual / collective
+    kind: str  # individual / collective / household
     award: str
     is_leader: bool
     gender: str

@@ -15,7 +15,8 @@ from .cells import cell_text as _cell_text
 from .records import CommendationRow
 
 if TYPE_CHECKING:
-    from .parse import ParsedBatch, SheetContext
+    from .records import ParsedBatch
+    from .sheet_context import SheetContext
 
 LEADER_POSITIONS = (
     "chu tich",

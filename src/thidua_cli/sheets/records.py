@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..errors import RowError
+
 if TYPE_CHECKING:
     from .catalogue import Catalogue
 
@@ -133,3 +135,19 @@ class RuleRow:
     key: str
     value: str
     from_year: int | None
+
+
+@dataclass
+class ParsedBatch:
+    members: list[MemberRow] = field(default_factory=list)
+    criteria: list[CriterionRow] = field(default_factory=list)
+    scores: list[ScoreRow] = field(default_factory=list)
+    totals: list[TotalRow] = field(default_factory=list)
+    table_totals: list[TotalRow] = field(default_factory=list)  # a scoring table's total maximum
+    votes: list[VoteRow] = field(default_factory=list)
+    leadership: list[LeadershipRow] = field(default_factory=list)
+    commendations: list[CommendationRow] = field(default_factory=list)
+    rules: list[RuleRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sheets: list[SheetRef] = field(default_factory=list)
