@@ -93,6 +93,12 @@ class _LongSheet:
         look_for_bools = bool(getattr(sheet, "_error_texts", False))
         cached_row, plain_row = self.row, self.plain_row
         examples = bool(parser.examples)
+        # one example row (the usual case): its key cell is compared here, and the parser looks
+        # at the row only when that cell matches, as its own first test does
+        one_example = len(parser.examples) == 1
+        ex_col, ex_raw = (
+            (parser.examples[0][1], parser.examples[0][0].key_raw) if one_example else (-1, None)
+        )
         score_keys, accept = checker.score_keys, checker.scores_accepted.append
         years_add = checker.years.add
         unit_cache, criterion_cache = checker.unit_cache, checker.criterion_cache
@@ -112,7 +118,11 @@ class _LongSheet:
                 tick(TICK)
             if not special and len(values) == values.count("") + values.count(None):
                 continue  # a blank row (a sheet may hold a million of them before a stray cell)
-            if examples and parser.is_example(number, values):
+            if (
+                examples
+                and (not one_example or (ex_col < len(values) and values[ex_col] == ex_raw))
+                and parser.is_example(number, values)
+            ):
                 ref.rows += 1  # a template's example row: said, never imported
                 continue
             if (

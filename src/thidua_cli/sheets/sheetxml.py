@@ -307,12 +307,15 @@ class _Bounds:
 
 
 def _special(window: bytes, facts: SheetFacts) -> None:
-    for quoted in (b'"e"', b"'e'", b'"b"', b"'b'"):
+    # a window without `'` (or `:`) cannot hold what is searched with it: one memchr each
+    # spares whole searches of the window
+    single = b"'" in window
+    for quoted in (b'"e"', b"'e'", b'"b"', b"'b'") if single else (b'"e"', b'"b"'):
         at = window.find(quoted)
         while at >= 0:
             _typed_cell(window, at, quoted[1:2] == b"b", facts)
             at = window.find(quoted, at + 3)
-    for opening in (b"<f", b":f"):
+    for opening in (b"<f", b":f") if b":" in window else (b"<f",):
         at = window.find(opening)
         while at >= 0:
             start = window.rfind(b"<", 0, at + 1)
