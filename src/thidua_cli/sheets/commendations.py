@@ -8,10 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..text import ValueProblem, fold, parse_date, parse_yes_no
 from .catalogue import KIND_CODES, code_text
-from .cells import BAD as _BAD
-from .cells import ErrorCell as _ErrorCell
-from .cells import RowReader
-from .cells import cell_text as _cell_text
+from .cells import BAD, ErrorCell, RowReader, cell_text
 from .records import CommendationRow
 
 if TYPE_CHECKING:
@@ -114,9 +111,9 @@ def _recipient_kind(reader: RowReader, row: int, values: list[object], person: s
     """individual / collective / household, from the Loại cell (a word, or a code such as
     CANHAN that the workbook's catalogue may also explain), else from the name columns."""
     raw = reader.raw(row, values, "kind")
-    if raw is _BAD or isinstance(raw, _ErrorCell):
-        return None if raw is _BAD else ("individual" if person else "collective")
-    text = _cell_text(raw)
+    if raw is BAD or isinstance(raw, ErrorCell):
+        return None if raw is BAD else ("individual" if person else "collective")
+    text = cell_text(raw)
     if not text:
         return "individual" if person else "collective"
     code = code_text(text)
@@ -178,9 +175,9 @@ def _commended_unit(
     reader: RowReader, row: int, values: list[object], kind: str | None, recipient: str
 ) -> str | None:
     unit_cell = reader.raw(row, values, "unit")
-    if unit_cell is _BAD:
+    if unit_cell is BAD:
         return None  # a formula without a value, already said
-    if isinstance(unit_cell, _ErrorCell):
+    if isinstance(unit_cell, ErrorCell):
         reader.error(
             row,
             reader.letter("unit"),
@@ -189,7 +186,7 @@ def _commended_unit(
             "Sửa công thức hoặc nhập tên, mã đơn vị trực tiếp.",
         )
         return None
-    unit = _cell_text(unit_cell)
+    unit = cell_text(unit_cell)
     if not unit and kind == "collective" and "unit" not in reader.cols:
         unit = recipient
     if not unit and recipient and "unit" in reader.cols:
@@ -217,7 +214,7 @@ def _commended_unit(
 
 def _yes_no(reader: RowReader, row: int, values: list[object], name: str) -> bool | None:
     value = reader.raw(row, values, name)
-    if value in (None, "") or isinstance(value, _ErrorCell) or value is _BAD:
+    if value in (None, "") or isinstance(value, ErrorCell) or value is BAD:
         return None
     try:
         return parse_yes_no(value)
@@ -243,7 +240,7 @@ def _gender(reader: RowReader, row: int, values: list[object]) -> str:
 
 def _date(reader: RowReader, row: int, values: list[object], name: str) -> date | None:
     value = reader.raw(row, values, name)
-    if value in (None, "") or isinstance(value, _ErrorCell) or value is _BAD:
+    if value in (None, "") or isinstance(value, ErrorCell) or value is BAD:
         return None
     try:
         return parse_date(value)
