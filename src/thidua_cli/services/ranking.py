@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ThiduaError, UsageError
+from ..store.tables import unit_names
 from .context import ClusterInfo, pick_cluster
 
 if TYPE_CHECKING:
@@ -54,23 +55,6 @@ def effective_rules(conn: Connection, cluster_id: int, year: int) -> tuple[Rules
         ) from None
 
 
-def _unit_names(conn: Connection, cluster_id: int) -> tuple[dict[int, str], dict[str, str]]:
-    """The cluster's units: id -> code, and code -> latest name."""
-    from sqlalchemy import select
-
-    from ..store.tables import table_of
-
-    table = table_of(conn, "unit")
-    code_of: dict[int, str] = {}
-    names: dict[str, str] = {}
-    for row in conn.execute(
-        select(table.c.id, table.c.code, table.c.name).where(table.c.cluster_id == cluster_id)
-    ):
-        code_of[row.id] = row.code
-        names[row.code] = row.name
-    return code_of, names
-
-
 def load_period_input(
     conn: Connection, cluster: ClusterInfo, year: int, period: str
 ) -> PeriodInput:
@@ -81,7 +65,7 @@ def load_period_input(
     from ..store.tables import table_of
 
     cid = cluster.id
-    code_of, names = _unit_names(conn, cid)
+    code_of, names = unit_names(conn, cid)
     mem = table_of(conn, "membership")
     units = [
         UnitInfo(code_of[r.unit_id], r.name or names[code_of[r.unit_id]], r.rotation_order)
@@ -235,7 +219,7 @@ def rank_in(conn: Connection, cluster: ClusterInfo, year: int, period: str) -> R
     except ValueError as problem:
         raise ThiduaError(str(problem), "Kiểm tra lại dữ liệu đã nhập.") from None
     now = datetime.now(UTC)
-    unit_ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
+    unit_ids = {code: uid for uid, code in unit_names(conn, cluster.id)[0].items()}
     res = table_of(conn, "result")
     where = (res.c.cluster_id == cluster.id, res.c.year == year, res.c.period == period)
     rows = [_result_row(cluster.id, year, period, u, unit_ids, now) for u in result.units]
@@ -393,7 +377,7 @@ def load_outcome(
             result = rank_period(inp)
         except ValueError:
             return None, None, "stale"
-        unit_ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
+        unit_ids = {code: uid for uid, code in unit_names(conn, cluster.id)[0].items()}
         at = max(r["computed_at"] for r in stored)
         rows = [_result_row(cluster.id, year, period, u, unit_ids, at) for u in result.units]
         if _without_time(stored) != _without_time(rows):
@@ -495,7 +479,7 @@ def members_by_year(
 
     from ..store.tables import table_of
 
-    code_of, names = _unit_names(conn, cluster_id)
+    code_of, names = unit_names(conn, cluster_id)
     mem = table_of(conn, "membership")
     years: dict[int, list[tuple[str, str, int | None]]] = defaultdict(list)
     for year, unit_id, rotation_order, name in conn.execute(

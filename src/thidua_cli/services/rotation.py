@@ -35,10 +35,9 @@ def _history(conn: Connection, cluster_id: int) -> list[LeadershipRecord]:
     from sqlalchemy import select
 
     from ..scoring import LeadershipRecord
-    from ..store.tables import table_of
-    from .ranking import _unit_names
+    from ..store.tables import table_of, unit_names
 
-    code_of, _ = _unit_names(conn, cluster_id)
+    code_of, _ = unit_names(conn, cluster_id)
     table = table_of(conn, "leadership")
     rows = conn.execute(
         select(table).where(table.c.cluster_id == cluster_id).order_by(table.c.year)
@@ -63,10 +62,10 @@ def voted_leadership(
 
     from ..scoring import LeadershipRecord, Vote
     from ..scoring.ranking import vote_failures
-    from ..store.tables import table_of
-    from .ranking import _unit_names, effective_rules
+    from ..store.tables import table_of, unit_names
+    from .ranking import effective_rules
 
-    code_of, _ = _unit_names(conn, cluster_id)
+    code_of, _ = unit_names(conn, cluster_id)
     table = table_of(conn, "vote")
     ballots = [
         Vote(r.purpose, code_of[r.unit_id], r.yes, r.members, r.present)
@@ -132,7 +131,8 @@ def propose_for_year(
 def rotation_overview(
     engine: Engine, cluster_code: str | None, year: int | None
 ) -> RotationOverview:
-    from .ranking import _unit_names, effective_rules
+    from ..store.tables import unit_names
+    from .ranking import effective_rules
 
     with engine.connect() as conn:
         cluster = pick_cluster(conn, cluster_code)
@@ -144,7 +144,7 @@ def rotation_overview(
                 )
             year = max(r.year for r in history) + 1
         proposal = propose_for_year(conn, cluster, year)
-        _, names = _unit_names(conn, cluster.id)
+        _, names = unit_names(conn, cluster.id)
         rules, _ = effective_rules(conn, cluster.id, year)
     return RotationOverview(cluster, history, proposal, names, rules.rotation)
 
@@ -164,9 +164,9 @@ def set_leadership(
     from sqlalchemy import select
 
     from ..store.locks import guard_years, write_transaction
-    from ..store.tables import table_of
+    from ..store.tables import table_of, unit_names
     from ..store.writes import record_audit, upsert_by_key
-    from .ranking import _unit_names, members_by_year, refreeze
+    from .ranking import members_by_year, refreeze
     from .units import UnitIndex
 
     with engine.connect() as conn:
@@ -213,7 +213,7 @@ def set_leadership(
             raise UsageError(
                 "Trưởng cụm và phó cụm không được là một đơn vị.", "Chọn phó cụm khác."
             )
-        ids = {code: uid for uid, code in _unit_names(conn, cluster.id)[0].items()}
+        ids = {code: uid for uid, code in unit_names(conn, cluster.id)[0].items()}
         new = {
             "head_unit_id": ids[codes[0]],
             "deputy_unit_id": ids[codes[1]] if codes[1] else None,

@@ -112,7 +112,7 @@ class Commendation(SQLModel, table=True):
     period: str
     recipient: str
     award: str
-    kind: str = "individual"  # individual / collective
+    kind: str = "individual"  # individual / collective / household
     unit_id: int = Field(foreign_key="unit.id")
     position: str = ""
     is_leader: bool = False

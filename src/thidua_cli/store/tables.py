@@ -29,3 +29,18 @@ def table_of(conn: Connection, name: str) -> Table:
 def forget(engine: Engine) -> None:
     """Drop the reflected tables of an engine (after its schema was upgraded)."""
     _reflected.pop(engine, None)
+
+
+def unit_names(conn: Connection, cluster_id: int) -> tuple[dict[int, str], dict[str, str]]:
+    """The cluster's units: id -> code, and code -> latest name."""
+    from sqlalchemy import select
+
+    table = table_of(conn, "unit")
+    code_of: dict[int, str] = {}
+    names: dict[str, str] = {}
+    for row in conn.execute(
+        select(table.c.id, table.c.code, table.c.name).where(table.c.cluster_id == cluster_id)
+    ):
+        code_of[row.id] = row.code
+        names[row.code] = row.name
+    return code_of, names
