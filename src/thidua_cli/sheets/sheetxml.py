@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from ..text import column_letter
 from .preflight import (
     EXCEL_MAX_COLS,
     EXCEL_MAX_ROWS,
@@ -91,16 +92,6 @@ def col_index(letters: bytes) -> int:
     for ch in letters.upper():
         index = index * 26 + (ch - 64)
     return index - 1
-
-
-def col_letters(index: int) -> str:
-    """Letters of a 0-based column."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
@@ -294,7 +285,7 @@ class _Bounds:
     def _refuse(self) -> None:
         rows = self.hi_row - self.lo_row + 1
         cols = self.hi_col - self.lo_col + 1
-        far = f"{col_letters(self.hi_col)}{self.hi_row}"
+        far = f"{column_letter(self.hi_col)}{self.hi_row}"
         raise FileRefused(
             f"Vùng dữ liệu của sheet quá lớn: có giá trị đến ô {far} ({thousands(rows)} dòng × "
             f"{thousands(cols)} cột, quá {thousands(MAX_CELLS)} ô).",
@@ -302,7 +293,7 @@ class _Bounds:
             "rồi lưu lại.",
             self.sheet,
             self.hi_row if self.hi_row <= EXCEL_MAX_ROWS else None,
-            col_letters(self.hi_col) if self.hi_col < EXCEL_MAX_COLS else None,
+            column_letter(self.hi_col) if self.hi_col < EXCEL_MAX_COLS else None,
         )
 
 
