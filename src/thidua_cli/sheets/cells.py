@@ -37,7 +37,14 @@ class RowReader:
 
     def raw(self, row: int, values: list[object], name: str) -> object:
         col = self.cols.get(name)
-        if col is None or col >= len(values):
+        if col is None:
+            return None
+        return self.cell(row, values, col)
+
+    def cell(self, row: int, values: list[object], col: int) -> object:
+        """The value at a column, with the cells calamine hides recovered: an error cell becomes
+        an `ErrorCell`, a formula saved without its value is reported here and becomes BAD."""
+        if col >= len(values):
             return None
         value = values[col]
         if value == "" and self.sheet.special:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from ..text import ValueProblem, column_letter, fold, parse_decimal
 from .cells import BAD, ErrorCell, RowReader, cell_text
 from .codes import is_letter, is_section, normalise_code
-from .reader import FORMULA_NO_VALUE
 from .records import ScoreRow, TotalRow
 
 if TYPE_CHECKING:
@@ -146,22 +145,13 @@ def _form_row(
     period = ctx.titles.period or ctx.options.period or "FY"
     note = reader.text(row, values, "note") or ""
     for layer, unit_text, col in columns:
-        value = values[col] if col < len(values) else None
-        if value == "" and reader.sheet.special:
-            marker = reader.sheet.cell_marker(row, col)
-            if marker == FORMULA_NO_VALUE:
-                reader.error(
-                    row,
-                    column_letter(col),
-                    "(công thức)",
-                    "Ô có công thức nhưng chưa có giá trị tính sẵn.",
-                    "Mở tệp bằng Excel, để Excel tính lại rồi lưu, sau đó nhập lại.",
-                )
-                continue
-            if marker:
-                label = unit_text or reader.layout.spec.label_of(layer)
-                _score_error_cell(reader, row, column_letter(col), ErrorCell(marker), label)
-                continue
+        value = reader.cell(row, values, col)
+        if value is BAD:
+            continue
+        if isinstance(value, ErrorCell):
+            label = unit_text or reader.layout.spec.label_of(layer)
+            _score_error_cell(reader, row, column_letter(col), value, label)
+            continue
         points = _points_value(reader, row, col, value)
         if points is None:
             continue
