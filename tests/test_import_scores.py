@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import only_error, run, scores, summary_rows, total_line
+from tests.conftest import error_lines, only_error, run, scores, sha256, summary_rows, total_line
 from tests.workbooks import (
     CODES,
+    NA,
     NAMES,
     Table,
     criteria_table,
@@ -306,3 +307,20 @@ def test_long_peer_sheet_with_the_scorer_in_the_title(seeded: Path, tmp_path: Pa
         ("TD", "1.1", "peer", "LDLD", "FY", 2023): 18.0,
         ("HND", "1.1", "peer", "LDLD", "FY", 2023): 17.5,
     }
+
+
+def test_wide_error_cell_and_formula_without_value_are_named(seeded: Path, tmp_path: Path) -> None:
+    table = wide_table({"TD": {"1.1": NA, "2": 20}, "HPN": {"1.1": "=B3*2", "2": 21}})
+    before = sha256(seeded)
+    result = run(seeded, "import", write(tmp_path / "w.xlsx", table))
+    assert result.exit_code == 1
+    found = {(line.row, line.column, line.value, line.message) for line in error_lines(result)}
+    # row 7 is criterion 1.1's row (under the title rows, the header, I and 1)
+    assert ("7", "E", "#N/A", "Ô lỗi #N/A ở cột điểm “TD”.") in found, result.stderr
+    assert (
+        "7",
+        "F",
+        "(công thức)",
+        "Ô có công thức nhưng chưa có giá trị tính sẵn.",
+    ) in found, result.stderr
+    assert sha256(seeded) == before
