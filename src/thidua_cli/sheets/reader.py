@@ -25,6 +25,9 @@ from .xlsbounds import check_xls
 __all__ = ["ERROR_TEXTS", "FORMULA_NO_VALUE", "Sheet", "Workbook", "file_problem", "open_workbook"]
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# sheet XML up to this size is scanned for error cells in the reading thread itself, once
+# calamine is done (a few milliseconds); larger sheets are scanned in a thread beside calamine
+INLINE_SCAN_BYTES = 1 << 20
 # What Excel writes in place of a value that could not be computed, also as text in a CSV.
 ERROR_TEXTS = frozenset(
     ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
@@ -191,12 +194,11 @@ def open_workbook(
     from python_calamine import CalamineWorkbook
 
     scan: _Background | None = None
+    gate = scan_gate or threading.Event()
     try:
         book = CalamineWorkbook.from_path(str(path))
         metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         visible = {m.name: str(m.visible).endswith("Visible") for m in metas}
-        # calamine reads the cells without the GIL; the XML scan runs beside it meanwhile
-        gate = scan_gate or threading.Event()
         if scan_gate is None:
             gate.set()
 
@@ -209,7 +211,11 @@ def open_workbook(
                     found[name] = (facts.special, facts.bool_rows)
             return found
 
-        scan = _Background(scan_all)
+        # calamine reads the cells without the GIL; the XML scan of a large sheet runs beside
+        # it meanwhile. A small one is scanned once calamine is done: a thread costs more.
+        inline = _scan_bytes(archive, visible, sheet_paths) <= INLINE_SCAN_BYTES
+        if not inline:
+            scan = _Background(scan_all)
         sheets = []
         for meta in metas:
             source = book.get_sheet_by_name(meta.name)
@@ -225,7 +231,7 @@ def open_workbook(
                 )
             )
         gate.set()
-        found = scan.result()
+        found = scan.result() if scan is not None else scan_all()
         for sheet in sheets:
             if sheet.name in found:
                 sheet.special, sheet.bool_rows = found[sheet.name]
@@ -237,6 +243,21 @@ def open_workbook(
             scan.join()  # the scan reads the archive: let it finish before closing
         archive.close()
     return Workbook(path, display, sha, sheets)
+
+
+def _scan_bytes(
+    archive: zipfile.ZipFile, visible: dict[str, bool], sheet_paths: dict[str, str]
+) -> int:
+    """The XML that `find_special_cells` reads for the visible sheets, as the zip declares it
+    (an archive that lies about it fails its CRC check while being read)."""
+    total = 0
+    for name, shown in visible.items():
+        if shown and name in sheet_paths:
+            try:
+                total += archive.getinfo(sheet_paths[name]).file_size
+            except KeyError:
+                continue
+    return total
 
 
 def _zip_mimetype(archive: zipfile.ZipFile) -> bytes:

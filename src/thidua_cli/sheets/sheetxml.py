@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import html
+import queue
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -125,6 +127,16 @@ def find_special_cells(archive: zipfile.ZipFile, part: str) -> SheetFacts:
 def _windows(stream: IO[bytes], runs: TextRuns | None = None, sheet: str = "") -> Iterator[bytes]:
     """The data in windows cut at cell starts, so that no cell and no tag is split; what is
     carried over is bounded (a cell of more than MAX_CELL_BYTES is refused)."""
+    for data, start, end in _spans(stream, runs, sheet):
+        yield data if start == 0 and end == len(data) else data[start:end]
+
+
+def _spans(
+    stream: IO[bytes], runs: TextRuns | None = None, sheet: str = ""
+) -> Iterator[tuple[bytes, int, int]]:
+    """`_windows` as (data, start, end), most of them spans of a chunk as read, not copies:
+    the cell cut at the end of one chunk is finished, in a small window of its own, with the
+    start of the next chunk up to its first cell."""
     carry = b""
     while True:
         chunk = stream.read(CHUNK)
@@ -134,19 +146,30 @@ def _windows(stream: IO[bytes], runs: TextRuns | None = None, sheet: str = "") -
                 raise FileRefused(*long_text_message(), sheet)
         if not chunk:
             if carry:
-                yield carry
+                yield carry, 0, len(carry)
             return
-        data = carry + chunk if carry else chunk
-        cut = _last_cell_start(data)
-        window, carry = data[:cut], data[cut:]
+        cut = _last_cell_start(chunk)
+        first = _CELL_START.search(chunk, 0, cut + 1) if cut < len(chunk) else None
+        if first is not None and _CELL_START.match(chunk, cut):
+            head = first.start()
+            if carry or head:
+                piece = carry + chunk[:head] if carry else chunk[:head]
+                yield piece, 0, len(piece)
+            if cut > head:
+                yield chunk, head, cut
+            carry = chunk[cut:]
+        else:  # no cell starts in this chunk (a cell of many tags): cut as one piece of data
+            data = carry + chunk if carry else chunk
+            cut = _last_cell_start(data)
+            if cut:
+                yield data, 0, cut
+            carry = data[cut:]
         if len(carry) > MAX_CELL_BYTES:
             raise FileRefused(
                 "Sheet có một ô lớn bất thường (hơn 8 MB).",
                 "Mở tệp bằng Excel, xóa nội dung thừa trong ô rồi lưu lại.",
                 sheet,
             )
-        if window:
-            yield window
 
 
 class _Bounds:
@@ -172,14 +195,14 @@ class _Bounds:
         except KeyError:
             return True
         first = True
-        with stream:
-            for window in _windows(stream, TextRuns(), self.sheet):
+        with stream, _ReadAhead(stream) as chunks:
+            for data, start, end in _spans(chunks, TextRuns(), self.sheet):
                 if first and not exact:
-                    self._start(window)
+                    self._start(data[start:end])
                 first = False
                 if exact:
-                    self._count(window)
-                elif not self._fast(window):
+                    self._count(data[start:end])
+                elif not self._fast(data, start, end):
                     return False
         if exact:
             self._check_range()
@@ -197,35 +220,44 @@ class _Bounds:
             if 0 < cols <= 26:
                 self.cols = cols
 
-    def _fast(self, window: bytes) -> bool:
-        """The fast pass over one window, for sheets written in order as every writer does:
-        one C-speed search finds any cell whose start tag is not `<c r="X9">` with its column
-        within the width vouched for (at most Z) and its row no longer than the window's last
-        cell's row. A column just past the width widens it; anything else (a row below the
-        last one, two-letter columns, a cell without `r`, another prefix) is for the exact pass.
-        False when the fast pass cannot vouch for the window."""
+    def _fast(self, data: bytes, start: int, end: int) -> bool:
+        """The fast pass over one window, data[start:end], for sheets written in order as
+        every writer does: one C-speed search finds any cell whose start tag is not
+        `<c r="X9">` with its column within the width vouched for (at most Z) and its row no
+        longer than the window's last cell's row. A column just past the width widens it;
+        anything else (a row below the last one, two-letter columns, a cell without `r`,
+        another prefix) is for the exact pass. False when the fast pass cannot vouch for the
+        window. (A search bounded at `end` sees the data as if it ended there.)"""
         prefix = self.prefix
         if prefix:
-            tags = window.count(b"<" + prefix + b"c") + window.count(b"</" + prefix + b"c")
-            if window.count(b":c") != tags or b"<c" in window:
+            tags = data.count(b"<" + prefix + b"c", start, end) + data.count(
+                b"</" + prefix + b"c", start, end
+            )
+            if data.count(b":c", start, end) != tags or data.find(b"<c", start, end) >= 0:
                 return False  # elements with another prefix, or none (calamine reads both)
-        elif b":c" in window:
-            return False
-        last = window.rfind(b'c r="')
+        elif data.find(b":", start, end) >= 0 and data.find(b":c", start, end) >= 0:
+            return False  # (one memchr spares most windows the search for `:c`)
+        last = data.rfind(b'c r="', start, end)
         if last >= 0:
-            ref = _PLAIN_REF.match(window, last + 5)
+            ref = _PLAIN_REF.match(data, last + 5, end)
             if ref is None or int(ref.group(2)) < self.rows:
                 return False
             self.rows = int(ref.group(2))
         digits = len(str(self.rows)) if self.rows else 1
-        at = 0
+        at = start
         while True:
-            found = _unvouched(prefix, self.cols, digits).search(window, at)
-            if found is None:
+            # the common cells are passed over by a cheaper search; where it stops, the full
+            # rule decides (a cell it vouches for is passed over too)
+            stop = _uncommon(prefix, self.cols, digits).search(data, at, end)
+            if stop is None:
                 break
-            ref = _PLAIN_REF.match(window, found.end() + 4)
+            found = _unvouched(prefix, self.cols, digits).match(data, stop.start(), end)
+            if found is None:
+                at = stop.end()
+                continue
+            ref = _PLAIN_REF.match(data, found.end() + 4, end)
             if (
-                window[found.end() : found.end() + 4] != b' r="'
+                data[found.end() : min(found.end() + 4, end)] != b' r="'
                 or ref is None
                 or len(ref.group(1)) > 1
                 or int(ref.group(2)) > self.rows
@@ -392,3 +424,89 @@ def _unvouched(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
         + str(digits).encode()
         + rb'}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>)'
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _uncommon(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
+    """Where a cell start tag is not in the shape common writers give every cell, `<c r="X9">`
+    with X within `cols` columns and at most `digits` row digits, then ` s="7"` and ` t="n"`
+    or neither. Every start `_unvouched` finds is found here (its shapes are a part of what
+    `_unvouched` vouches for), about twice as fast: alternatives instead of repeated groups."""
+    last = chr(64 + min(cols, 26)).encode()
+    style = rb' s="[0-9]+"'
+    kind = rb' t="[a-zA-Z]+"'
+    return re.compile(
+        b"<"
+        + re.escape(prefix)
+        + rb'c(?! r="[A-'
+        + last
+        + rb"][0-9]{1,"
+        + str(digits).encode()
+        + rb'}"(?:>|'
+        + kind
+        + rb">|"
+        + style
+        + rb"(?:>|"
+        + kind
+        + rb">)|/>|"
+        + kind
+        + rb"/>|"
+        + style
+        + rb"/>))"
+    )
+
+
+class _ReadAhead:
+    """A part's data, read one chunk ahead in a thread when it is larger than a chunk: zlib
+    inflates without holding the GIL, so decompressing the next chunk overlaps the search of
+    this one. At most two chunks wait; leaving the `with` block stops the thread and waits
+    for it, so the stream may be closed then. A read error is raised where the chunk is read."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if getattr(stream, "_left", 0) > CHUNK:  # ZipExtFile: what is left to read
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                continue
+        self._thread.join()
+
+    def read(self, size: int) -> bytes:
+        if self._thread is None:
+            return self._stream.read(size)
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                chunk = self._stream.read(CHUNK)
+                self._put(chunk)
+                if not chunk:
+                    return
+        except BaseException as exc:  # handed to the reader of the next chunk
+            self._put(exc)
+
+    def _put(self, item: bytes | BaseException) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
