@@ -244,3 +244,14 @@ def test_hidden_ods_sheet_is_skipped_and_said(db: Path, tmp_path: Path, hidden_b
     assert result.exit_code == 0, result.output
     assert "Bỏ qua: dv.ods › Cũ: sheet ẩn, bỏ qua." in result.stderr
     assert query(db, "SELECT code FROM unit ORDER BY code") == [("CCB",), ("HND",)]
+
+
+def test_formula_without_a_value_in_an_ods_asks_to_save(seeded: Path, tmp_path: Path) -> None:
+    form = self_form_table("Tỉnh Đoàn", {**self_scores("TD"), "3": "=SUM(9;9)"}, total=None)
+    before = sha256(seeded)
+    result = run(seeded, "import", write_ods(tmp_path / "td.ods", form))
+    assert result.exit_code == 1, result.output
+    line = only_error(result)
+    assert (line.file, line.row, line.column) == ("td.ods", str(form.row_of(6)), "D")
+    assert line.message == "Ô có công thức nhưng chưa có giá trị tính sẵn."
+    assert sha256(seeded) == before

@@ -535,6 +535,9 @@ def write_ods(path: Path, *tables: Table, hidden_by: str = "table-properties") -
                         f'<table:table-cell{attrs} office:value-type="float" office:value='
                         f'"{value}"><text:p>{value}</text:p></table:table-cell>'
                     )
+                elif isinstance(value, str) and value.startswith("="):
+                    # a formula saved by a program that does not compute: no value, no type
+                    body.append(f'<table:table-cell{attrs} table:formula="of:{escape(value)}"/>')
                 else:
                     body.append(
                         f'<table:table-cell{attrs} office:value-type="string"><text:p>'
