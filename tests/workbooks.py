@@ -493,8 +493,9 @@ def write_ods(path: Path, *tables: Table, hidden_by: str = "table-properties") -
     source = write(path.with_suffix(".src.xlsx"), *tables)
     body = []
     for name, hidden, cells, merged in _grid(source):
+        # the style first: the attributes' order is the writer's
         style = ' table:style-name="hidden"' if hidden else ""
-        body.append(f'<table:table table:name="{escape(name)}"{style}>')
+        body.append(f'<table:table{style} table:name="{escape(name)}">')
         starts = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, r2, c1, c2 in merged}
         covered = {
             (r, c)

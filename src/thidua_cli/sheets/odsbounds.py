@@ -36,11 +36,13 @@ _TAG = re.compile(
 )
 _ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"']\s*(\d{1,12})")
 _COLUMNS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"']\s*(\d{1,12})")
-_NAME = re.compile(rb"\bname\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# `table:name`, `style:name` (not `table:style-name` nor `style:parent-style-name`, which a
+# writer may put first)
+_NAME = re.compile(rb"(?:^|[\s:])name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _VALUE_TYPE = re.compile(rb"value-type\s*=")
 _ERROR_TYPE = re.compile(rb"value-type\s*=\s*[\"']\s*error\s*[\"']")
 _FORMULA = re.compile(rb"\bformula\s*=")
-_STYLE_NAME = re.compile(rb"style-name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_STYLE_NAME = re.compile(rb"(?:^|[\s:])style-name\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _DISPLAY_FALSE = re.compile(rb"\bdisplay\s*=\s*[\"']\s*false\s*[\"']", re.IGNORECASE)
 CHUNK = 1 << 22
 _LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}\Z")  # LibreOffice's own errors: Err:502
