@@ -346,7 +346,7 @@ def write_commendations(
         key = (row["year"], row["period"], row["recipient"], row["award"], unit_id)
         new = {f: row[f] for f in _COMMENDATION_FIELDS}
         old = existing.get(key)
-        outcome = diff(old, {f: stored(v) for f, v in new.items()})
+        outcome = "new" if old is None else diff(old, {f: stored(v) for f, v in new.items()})
         if outcome == "new":
             inserts.append(
                 {

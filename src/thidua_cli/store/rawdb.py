@@ -14,6 +14,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ThiduaError
@@ -94,7 +95,7 @@ class Db:
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
         cursor = self.raw.cursor()
-        cursor.execute(self.sql(statement), tuple(self.value(v) for v in params))
+        cursor.execute(self.sql(statement), tuple(params))
         return cursor
 
     def executemany(self, statement: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -116,16 +117,14 @@ class Db:
         return found
 
     def value(self, value: Any) -> Any:
-        """A value as it is stored: on SQLite, dates and times as the text SQLAlchemy writes
-        (so that both read it back alike), booleans as 0 and 1."""
+        """A value as the database gives it back: on SQLite, a date or a time as the text
+        SQLAlchemy writes (the adapters below write it so), a boolean as 0 or 1."""
         if not self._qmark:
             return value
-        if isinstance(value, datetime):
-            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-        if isinstance(value, date):
-            return value.isoformat()
         if value.__class__ is bool:
             return int(value)
+        if isinstance(value, date):
+            return _sqlite_datetime(value) if isinstance(value, datetime) else value.isoformat()
         return value
 
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
@@ -135,10 +134,8 @@ class Db:
         columns = list(rows[0])
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" * len(columns))
-        value = self.value
         self.executemany(
-            f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-            [tuple(value(row[c]) for c in columns) for row in rows],
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', _tuples(rows, columns)
         )
 
     def update_many(self, table: str, key: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
@@ -149,13 +146,9 @@ class Db:
         columns = [c for c in rows[0] if not c.startswith("k_")]
         sets = ", ".join(f'"{c}" = ?' for c in columns)
         where = " AND ".join(f'"{c}" = ?' for c in key)
-        value = self.value
         self.executemany(
             f'UPDATE "{table}" SET {sets} WHERE {where}',
-            [
-                tuple(value(row[c]) for c in columns) + tuple(value(row[f"k_{c}"]) for c in key)
-                for row in rows
-            ],
+            _tuples(rows, [*columns, *(f"k_{c}" for c in key)]),
         )
 
     def commit(self) -> None:
@@ -184,6 +177,23 @@ class Db:
         with engine.connect() as conn:
             yield conn
         engine.dispose()
+
+
+def _tuples(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
+    """The rows' values in the order of `columns`, as tuples."""
+    if len(columns) == 1:
+        return [(row[columns[0]],) for row in rows]
+    return list(map(itemgetter(*columns), rows))
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+# What sqlite3 writes for a date or a time: the text SQLAlchemy writes for them on SQLite, so
+# that the other commands read back what an import wrote (a boolean is written as 0 or 1).
+sqlite3.register_adapter(datetime, _sqlite_datetime)
+sqlite3.register_adapter(date, date.isoformat)
 
 
 def _connect_sqlite(path: str) -> sqlite3.Connection:
