@@ -6,6 +6,7 @@ shape than the common one, or across a chunk boundary."""
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import subprocess
@@ -20,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import only_error, sha256
-from tests.hostile_files import MAIN_NS, SCORE_HEADER, sheet_xml, xlsx
+from tests.conftest import only_error, run, sha256
+from tests.hostile_files import MAIN_NS, SCORE_HEADER, Raw, score_rows, sheet_xml, xlsx
 from thidua_cli.sheets import sheetxml
 from thidua_cli.sheets.preflight import DAMAGED, FileRefused
 
@@ -143,8 +144,6 @@ def test_random_sheets_do_reach_both_outcomes(tmp_path: Path) -> None:
     chunk=st.integers(1, 300),
 )
 def test_windows_cover_the_data_and_are_cut_at_tags(pieces: list[str], chunk: int) -> None:
-    import io
-
     data = "".join(pieces).encode()
     with mock.patch.object(sheetxml, "CHUNK", chunk):
         spans = list(sheetxml._spans(io.BytesIO(data)))
@@ -303,3 +302,43 @@ def test_a_refusal_in_the_first_chunk_stops_the_reader(tmp_path: Path) -> None:
     threads = threading.active_count()
     assert _checked(xlsx(tmp_path / "b.xlsx", xml)).startswith("Vùng dữ liệu")
     assert threading.active_count() == threads
+
+
+# ---------------------------------------------------------------- how a file is read
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-in-memory", "read-from-disk"])
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        (Raw("<v>#N/A</v>", ' t="e"'), "#N/A", "Ô lỗi #N/A ở cột điểm “Tự chấm”."),
+        (Raw("<f>SUM(1,2)</f>"), "(công thức)", "Ô có công thức nhưng chưa có giá trị tính sẵn."),
+    ],
+)
+def test_hidden_cells_are_found_however_the_file_is_read(
+    seeded: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kept: bool,
+    cell: Raw,
+    value: str,
+    message: str,
+) -> None:
+    """A small file is read once into memory and its sheet XML scanned after calamine; a
+    large one is read from the disk and scanned in a thread beside calamine. Both find the
+    cells calamine hides (the thresholds are lowered here to take the second way)."""
+    from thidua_cli.sheets import preflight, reader
+
+    if not kept:
+        monkeypatch.setattr(preflight, "KEEP_FILE_BYTES", 0)
+        monkeypatch.setattr(reader, "INLINE_SCAN_BYTES", 0)
+    opened = mock.patch.object(zipfile, "ZipFile", wraps=zipfile.ZipFile)
+    path = xlsx(tmp_path / "bang.xlsx", sheet_xml(score_rows(cell)))
+    before = sha256(seeded)
+    with opened as zip_file:
+        result = run(seeded, "import", path)
+    assert result.exit_code == 1, result.output
+    line = only_error(result)
+    assert (line.row, line.column, line.value, line.message) == ("2", "E", value, message)
+    assert sha256(seeded) == before
+    sources = [call.args[0] for call in zip_file.call_args_list if call.args]
+    assert any(isinstance(source, io.BytesIO) for source in sources) == kept
+    assert any(isinstance(source, Path) for source in sources) == (not kept)

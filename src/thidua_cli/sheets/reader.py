@@ -175,7 +175,7 @@ def open_workbook(
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
-        archive = preflight.open_zip(path, facts.size)
+        archive = preflight.open_zip(path, facts.size, facts.data)
     except FileRefused as refused:
         return _refused(display, refused)
     names = set(archive.namelist())
@@ -200,7 +200,7 @@ def open_workbook(
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
-        sheet_paths = _checked_parts(archive, names)
+        sheet_paths, sheet_data = _checked_parts(archive, names)
     except FileRefused as refused:
         archive.close()
         return _refused(display, refused)
@@ -223,7 +223,8 @@ def open_workbook(
             found = {}
             for name in visible:
                 if visible[name] and name in sheet_paths:
-                    facts = find_special_cells(archive, sheet_paths[name])
+                    part = sheet_paths[name]
+                    facts = find_special_cells(archive, part, sheet_data.get(part))
                     found[name] = (facts.special, facts.bool_rows)
             return found
 
@@ -365,22 +366,33 @@ def _damaged(display: str, exc: Exception, hint: str) -> RowError:
     return file_problem(display, "Tệp bị hỏng, không đọc được.", hint)
 
 
-def _checked_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _checked_parts(
+    archive: zipfile.ZipFile, names: set[str]
+) -> tuple[dict[str, str], dict[str, bytes]]:
     """Every part calamine reads, checked before it does: the workbook's own parts, then each
-    worksheet's used range and text. Returns sheet name -> its XML part."""
+    worksheet's used range and text. Returns sheet name -> its XML part, and the data of the
+    small sheet parts (INLINE_SCAN_BYTES together), read once for both scans."""
+    kept = {}
     for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
         if part in names:
-            preflight.verify_part(archive, part)
+            kept[part] = preflight.verify_part(archive, part, keep=part != "xl/styles.xml")
     for part in names:
         if part.lower().endswith("sharedstrings.xml"):
             preflight.verify_part(archive, part)
-    sheet_paths = _sheet_xml_paths(archive)
+    sheet_paths = _sheet_xml_paths(
+        kept.get("xl/workbook.xml"), kept.get("xl/_rels/workbook.xml.rels")
+    )
     named = {part: name for name, part in sheet_paths.items()}
     worksheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    sheet_data: dict[str, bytes] = {}
+    room = INLINE_SCAN_BYTES
     for part in sorted(set(worksheets) | set(named)):
         if part in names:
-            check_sheet(archive, part, named.get(part, ""))
-    return sheet_paths
+            data = check_sheet(archive, part, named.get(part, ""), keep=room)
+            if data is not None:
+                sheet_data[part] = data
+                room -= len(data)
+    return sheet_paths, sheet_data
 
 
 def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
@@ -426,14 +438,11 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 
 
-def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_xml_paths(workbook_xml: bytes | None, rels_xml: bytes | None) -> dict[str, str]:
     """Sheet name -> its XML part, through workbook.xml and its relationships."""
     import html
 
-    try:
-        workbook_xml = archive.read("xl/workbook.xml")
-        rels_xml = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+    if workbook_xml is None or rels_xml is None:
         return {}
     targets = {}
     for tag in _REL_TAG.findall(rels_xml):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import queue
 import re
 import threading
@@ -100,12 +101,16 @@ def col_index(letters: bytes) -> int:
     return index - 1
 
 
-def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str, keep: int = 0) -> bytes | None:
     """Check a sheet's used range and its text runs before calamine reads it; raises
-    FileRefused naming the sheet (and the farthest cell) when a limit is passed."""
+    FileRefused naming the sheet (and the farthest cell) when a limit is passed. Returns the
+    part's data when it is at most `keep` bytes (read in one chunk), for `find_special_cells`."""
     try:
-        if not _Bounds(sheet).run(archive, part, exact=False):
-            _Bounds(sheet).run(archive, part, exact=True)
+        bounds = _Bounds(sheet)
+        if not bounds.run(archive, part, exact=False):
+            bounds = _Bounds(sheet)
+            bounds.run(archive, part, exact=True)
+        return bounds.data if bounds.data is not None and len(bounds.data) <= keep else None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError):
         raise FileRefused(
             "Tệp bị hỏng hoặc không trọn vẹn (có thể tải về chưa hết).",
@@ -114,12 +119,14 @@ def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
         ) from None
 
 
-def find_special_cells(archive: zipfile.ZipFile, part: str) -> SheetFacts:
+def find_special_cells(
+    archive: zipfile.ZipFile, part: str, data: bytes | None = None
+) -> SheetFacts:
     """The error cells, the formulas saved without a value and the rows holding a boolean of
-    a sheet that `check_sheet` has passed."""
+    a sheet that `check_sheet` has passed (`data`: the part's data, when `check_sheet` kept it)."""
     facts = SheetFacts()
     try:
-        stream = archive.open(part)
+        stream: IO[bytes] = archive.open(part) if data is None else io.BytesIO(data)
     except KeyError:
         return facts
     with stream:
@@ -191,6 +198,7 @@ class _Bounds:
         self.in_cell = False
         self.lo_row = self.lo_col = 1 << 30
         self.hi_row = self.hi_col = -1
+        self.data: bytes | None = None  # the part, when a run read it in one chunk
 
     def run(self, archive: zipfile.ZipFile, part: str, exact: bool) -> bool:
         """False when the fast pass cannot vouch for the sheet: run the exact pass then."""
@@ -208,6 +216,7 @@ class _Bounds:
                     self._count(data[start:end])
                 elif not self._fast(data, start, end):
                     return False
+            self.data = chunks.whole
         if exact:
             self._check_range()
         return True
@@ -468,10 +477,11 @@ class _ReadAhead:
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
-        self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
-        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._seen: list[bytes] = []  # the first two chunks read
         if getattr(stream, "_left", 0) > CHUNK:  # ZipExtFile: what is left to read
+            self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+            self._stop = threading.Event()
             self._thread = threading.Thread(target=self._run, daemon=True)
             self._thread.start()
 
@@ -491,11 +501,22 @@ class _ReadAhead:
 
     def read(self, size: int) -> bytes:
         if self._thread is None:
-            return self._stream.read(size)
-        item = self._queue.get()
-        if isinstance(item, BaseException):
-            raise item
-        return item
+            chunk = self._stream.read(size)
+        else:
+            item = self._queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            chunk = item
+        if len(self._seen) < 2:
+            self._seen.append(chunk)
+        return chunk
+
+    @property
+    def whole(self) -> bytes | None:
+        """The part's data, when it was read whole in one chunk."""
+        if len(self._seen) == 2 and not self._seen[1]:
+            return self._seen[0]
+        return None
 
     def _run(self) -> None:
         try:
