@@ -169,3 +169,41 @@ def test_score_above_max_in_a_form_names_the_cell(seeded: Path, tmp_path: Path) 
     assert [(e.row, e.column, e.message) for e in error_lines(result)] == [
         (str(table.row_of(7)), "D", "Điểm 12 vượt điểm tối đa 10 của tiêu chí 4.")
     ]
+
+
+def test_header_under_twelve_title_rows_is_found(seeded: Path, tmp_path: Path) -> None:
+    # rows 1-12 are titles (none of them a header), row 13 blank, the header at rows 14-15
+    table = self_form_table("Hội Nông dân tỉnh", HND)
+    table.titles = [
+        *table.titles,
+        *(f"Căn cứ Quyết định số {n}/QĐ-UBND về công tác thi đua" for n in range(9)),
+    ]
+    assert table.header_row == 14
+    result = run(seeded, "import", write(tmp_path / "hoi-nong-dan.xlsx", table))
+    assert result.exit_code == 0, result.output
+    got = scores(seeded)
+    assert got[("HND", "1.2", "self", "", "FY", 2023)] == 18.5
+    assert len(got) == 7
+
+
+def test_same_header_in_other_columns_is_read_by_its_own_columns(
+    seeded: Path, tmp_path: Path
+) -> None:
+    # one template, one unit's copy with a blank column A: each file's header read afresh
+    shifted = self_form_table("Hội Nông dân tỉnh", HND)
+    shifted.header = [None, *shifted.header]
+    shifted.header2 = [None, *(shifted.header2 or [])]
+    shifted.rows = [None if row is None else [None, *row] for row in shifted.rows]
+    result = run(
+        seeded,
+        "import",
+        write(tmp_path / "a.xlsx", self_form_table("Tỉnh Đoàn", self_scores("TD"))),
+        write(tmp_path / "b.xlsx", shifted),
+        write(tmp_path / "c.xlsx", self_form_table("Hội Cựu chiến binh tỉnh", self_scores("CCB"))),
+    )
+    assert result.exit_code == 0, result.output
+    got = scores(seeded)
+    assert got[("HND", "1.2", "self", "", "FY", 2023)] == 18.5
+    assert got[("TD", "1.1", "self", "", "FY", 2023)] == 20 - CODES.index("TD") % 3
+    assert got[("CCB", "2", "self", "", "FY", 2023)] == 28 - CODES.index("CCB") % 2
+    assert {k[0] for k in got} == {"HND", "TD", "CCB"}
