@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -213,7 +214,7 @@ def write_scores(
         ]
 
     if not existing:  # a first import: every row is new
-        for ref_id, count in collections.Counter(id(s.ref) for s in scores).items():
+        for ref_id, count in collections.Counter(map(id, map(_REF, scores))).items():
             summaries[ref_id].new += count
         progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(scores))
         for start in range(0, len(scores), WRITE_CHUNK):
@@ -248,6 +249,7 @@ def write_scores(
         progress.advance(len(updates))
 
 
+_REF = operator.attrgetter("ref")
 WRITE_CHUNK = 64000  # score rows between two moves of the progress bar
 ROWS_PER_INSERT = 100  # 900 bound values a statement: under SQLite's oldest limit, 999
 _SCORE_COLUMNS = (
