@@ -176,18 +176,59 @@ def test_template_with_its_examples_edited_imports(db: Path, tmp_path: Path) -> 
         if name not in ("Hướng dẫn", "Đơn vị", "Trưởng cụm"):
             del book[name]
     members = book["Đơn vị"]
+    # the example unit's row made a real member's: no longer the example
+    real = ["TD", "Tỉnh Đoàn", "Tỉnh Đoàn", 2023, 1, None]
+    for column, value in zip("ABCDEF", real, strict=True):
+        members[f"{column}2"] = value
     members.append(["HND", "Hội Nông dân tỉnh", "Hội ND", 2023, 2, None])
-    members["E2"] = 3  # TD's rotation order: no longer the example
     book.save(path)
     refused = run(db, "import", path)
     assert refused.exit_code == 1
     assert [(e.sheet, e.row) for e in error_lines(refused)] == [("Trưởng cụm", "2")]
     book = openpyxl.load_workbook(path)
+    book["Trưởng cụm"]["B2"] = "TD"
     book["Trưởng cụm"]["C2"] = "HND"
     book.save(path)
     result = run(db, "import", path)
     assert result.exit_code == 0, result.output
     assert query(db, "SELECT code FROM unit ORDER BY code") == [("HND",), ("TD",)]
+
+
+def test_real_rows_like_the_old_examples_import_in_the_template(db: Path, tmp_path: Path) -> None:
+    """The template's examples are plainly examples (unit VD, "ví dụ"): a real cluster whose
+    member is TD "Tỉnh Đoàn" in 2023, led by it, with a scoring table that opens with
+    "THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ, CHUYÊN MÔN", writes its true rows over the examples and
+    they import (they were the template's examples once, and were refused as such)."""
+    import openpyxl
+
+    path = tmp_path / "mau.xlsx"
+    assert run(db, "template", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    for name in book.sheetnames:
+        if name not in ("Hướng dẫn", "Đơn vị", "Tiêu chí", "Trưởng cụm"):
+            del book[name]
+    real = {
+        "Đơn vị": [["TD", "Tỉnh Đoàn", "Tỉnh Đoàn", 2023, 1, "Đoàn TNCS Hồ Chí Minh tỉnh"]],
+        "Tiêu chí": [
+            ["I", "THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ, CHUYÊN MÔN", 100, "Chuẩn", 2023],
+            ["1", "Kết quả thực hiện chương trình công tác năm", 100, "Chuẩn", 2023],
+            ["1.1", "Hoàn thành các chỉ tiêu, nhiệm vụ trọng tâm được giao", 60, "Chuẩn", 2023],
+            ["1.2", "Thực hiện chế độ thông tin, báo cáo đúng thời hạn", 40, "Chuẩn", 2023],
+        ],
+        "Trưởng cụm": [[2023, "TD", None]],
+    }
+    for name, rows in real.items():
+        for row, values in enumerate(rows, start=2):
+            for column, value in enumerate(values, start=1):
+                book[name].cell(row=row, column=column, value=value)
+    book.save(path)
+    result = run(db, "import", path)
+    assert result.exit_code == 0, result.output
+    assert query(db, "SELECT code, name FROM unit") == [("TD", "Tỉnh Đoàn")]
+    assert query(db, "SELECT count(*) FROM criterion WHERE year = 2023") == [(4,)]
+    assert query(
+        db, "SELECT l.year, u.code FROM leadership l JOIN unit u ON u.id = l.head_unit_id"
+    ) == [(2023, "TD")]
 
 
 def test_template_needs_an_xlsx_name(tmp_path: Path) -> None:

@@ -322,6 +322,14 @@ imported_ods = [
         + "</table:table-row>",
     ),
     ("ods-content-garbage", "<table:table-row><table:table-cell"),
+    (
+        # a block of a million #N/A cells in one tag: each marked, so the count is bounded
+        "ods-error-cells-repeated",
+        '<table:table-row table:number-rows-repeated="200000">'
+        '<table:table-cell table:number-columns-repeated="40" table:formula="of:=NA()" '
+        'office:value-type="string" office:string-value="" calcext:value-type="error">'
+        "<text:p>#N/A</text:p></table:table-cell></table:table-row>",
+    ),
 ]
 CASES["xls-cell-at-IV65536"] = lambda tmp: [
     "import",

@@ -8,8 +8,14 @@ import io
 import unicodedata
 from pathlib import Path
 
-from tests.conftest import only_error, query, run, scores, total_line
+import pytest
+
+from tests.conftest import only_error, query, run, scores, sha256, total_line
 from tests.workbooks import (
+    NA,
+    ErrorCell,
+    commendations_tables,
+    members_table,
     self_form_table,
     self_scores,
     write,
@@ -159,3 +165,93 @@ def test_xls_with_title_rows_and_merged_header_imports(seeded: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     assert scores(seeded)[("HND", "1.1", "agreed", "", "FY", 2023)] == 18.0
     assert _self(seeded, "HND") == _expected("HND")
+
+
+_WRITERS = {
+    "xlsx": lambda path, *tables: write(path.with_suffix(".xlsx"), *tables),
+    # Excel keeps a formula's error as its cached result; an error typed in is a constant
+    "xls-formula": lambda path, *tables: write_xls(path.with_suffix(".xls"), *tables),
+    "xls-constant": lambda path, *tables: write_xls(
+        path.with_suffix(".xls"), *tables, errors="constant"
+    ),
+    "ods": lambda path, *tables: write_ods(path.with_suffix(".ods"), *tables),
+}
+
+
+@pytest.mark.parametrize("writer", list(_WRITERS))
+@pytest.mark.parametrize("error", ["#N/A", "#DIV/0!"])
+def test_error_cell_in_a_unit_form_is_named_in_every_format(
+    seeded: Path, tmp_path: Path, writer: str, error: str
+) -> None:
+    """calamine reads an error cell of an .xls or .ods as an empty cell: a score of #N/A must
+    not pass as "no score" there either (issue 11)."""
+    form = self_form_table(
+        "Hội Nông dân tỉnh", {**self_scores("HND"), "3": ErrorCell(error)}, total=None
+    )
+    path = _WRITERS[writer](tmp_path / "hnd", form)
+    before = sha256(seeded)
+    result = run(seeded, "import", path)
+    assert result.exit_code == 1, result.output
+    line = only_error(result)
+    assert (line.file, line.sheet, line.row, line.column, line.value) == (
+        path.name,
+        "Bảng tự chấm",
+        str(form.row_of(6)),
+        "D",
+        error,
+    )
+    assert line.message == f"Ô lỗi {error} ở cột điểm “Tự chấm”."
+    assert sha256(seeded) == before
+
+
+@pytest.mark.parametrize("writer", list(_WRITERS))
+def test_error_cell_in_a_required_member_column_is_named_in_every_format(
+    db: Path, tmp_path: Path, writer: str
+) -> None:
+    table = members_table({2023: ["TD", "HND"]})
+    rows = [list(r) if r else r for r in table.rows]
+    rows[1][2] = NA  # HND's name
+    table.rows = rows
+    path = _WRITERS[writer](tmp_path / "dv", table)
+    result = run(db, "import", path)
+    assert result.exit_code == 1, result.output
+    line = only_error(result)
+    assert (line.row, line.column, line.value) == (str(table.row_of(1)), "C", "#N/A")
+    assert query(db, "SELECT code FROM unit") == []
+
+
+@pytest.mark.parametrize("writer", list(_WRITERS))
+def test_na_leftovers_under_a_commendation_list_are_skipped_in_every_format(
+    seeded: Path, tmp_path: Path, writer: str
+) -> None:
+    """The other side of the same cells: rows of nothing but #N/A are formula leftovers."""
+    person = [1, "Nguyễn Thị Hoa", "Nữ", "12/3/1980", "Kinh", "Phó Chủ tịch", "Hội Nông dân tỉnh"]
+    rows = [[*person, "Bằng khen của Chủ tịch UBND tỉnh", "123/QĐ-UBND", "15/01/2024"]]
+    path = _WRITERS[writer](tmp_path / "kt", *commendations_tables(rows))
+    result = run(seeded, "import", path)
+    assert result.exit_code == 0, result.output
+    assert query(seeded, "SELECT recipient FROM commendation") == [("Nguyễn Thị Hoa",)]
+
+
+@pytest.mark.parametrize("hidden_by", ["table-properties", "properties"])
+def test_hidden_ods_sheet_is_skipped_and_said(db: Path, tmp_path: Path, hidden_by: str) -> None:
+    """A sheet hidden through its table style; calamine reads only the ODF 1.2 spelling."""
+    hidden = members_table({2023: ["TD"]}, name="Cũ")
+    hidden.hidden = True
+    tables = (members_table({2023: ["HND", "CCB"]}), hidden)
+    path = write_ods(tmp_path / "dv.ods", *tables, hidden_by=hidden_by)
+    result = run(db, "import", path)
+    assert result.exit_code == 0, result.output
+    assert "Bỏ qua: dv.ods › Cũ: sheet ẩn, bỏ qua." in result.stderr
+    assert query(db, "SELECT code FROM unit ORDER BY code") == [("CCB",), ("HND",)]
+
+
+def test_formula_without_a_value_in_an_ods_asks_to_save(seeded: Path, tmp_path: Path) -> None:
+    form = self_form_table("Tỉnh Đoàn", {**self_scores("TD"), "3": "=SUM(9;9)"}, total=None)
+    before = sha256(seeded)
+    result = run(seeded, "import", write_ods(tmp_path / "td.ods", form))
+    assert result.exit_code == 1, result.output
+    line = only_error(result)
+    assert (line.file, line.row, line.column) == ("td.ods", str(form.row_of(6)), "D")
+    assert line.message == "Ô có công thức nhưng chưa có giá trị tính sẵn."
+    assert sha256(seeded) == before

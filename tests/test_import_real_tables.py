@@ -156,6 +156,71 @@ def test_restarted_numbering_letters_and_kinds_in_section_titles(db: Path, tmp_p
     assert ranked["TD"]["base"] == 100.0
 
 
+def _partial_form(rows: list[tuple[str, str, object, object]]) -> Table:
+    """Some rows of a unit's form only, numbered as the table is."""
+    return Table(
+        "Tự chấm",
+        ["TT", "Nội dung tiêu chí", "Điểm chuẩn", "Điểm tự chấm", "Ghi chú"],
+        [[c, t, m, s, None] for c, t, m, s in rows],
+        titles=["BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM 2023", "Đơn vị: Hội Nông dân tỉnh"],
+    )
+
+
+def test_a_partial_form_of_a_restarted_table_finds_its_criteria(db: Path, tmp_path: Path) -> None:
+    """A form of only section II (its title row, then 1), i., v., 2) resolves through the
+    section row: II.1.i, II.1.v, II.2; its subtotals agree with them (no group warning)."""
+    tables = (
+        write(tmp_path / "dv.xlsx", members_table()),
+        write(tmp_path / "tc.xlsx", scoring_table()),
+    )
+    assert run(db, "import", *tables).exit_code == 0
+    section_two = [(*TABLE[i], own) for i, own in [(9, 39), (10, 24), (11, 14), (12, 10), (13, 15)]]
+    result = run(db, "import", write(tmp_path / "hnd.xlsx", _partial_form(section_two)))
+    assert result.exit_code == 0, result.output
+    assert scores(db) == {
+        ("HND", "II.1.i", "self", "", "FY", 2023): 14.0,
+        ("HND", "II.1.v", "self", "", "FY", 2023): 10.0,
+        ("HND", "II.2", "self", "", "FY", 2023): 15.0,
+    }
+    assert "Cảnh báo" not in result.stderr
+
+
+def test_a_partial_form_without_section_rows_never_guesses(db: Path, tmp_path: Path) -> None:
+    """Without a section row, `3.c` is in one section only (I.3.c) and is found; `2` is in
+    I, II and III: an error naming the row, the column and the three, never a guess."""
+    tables = (
+        write(tmp_path / "dv.xlsx", members_table()),
+        write(tmp_path / "tc.xlsx", scoring_table()),
+    )
+    assert run(db, "import", *tables).exit_code == 0
+    rows = [
+        ("2.", "Phát triển hội viên", 20, 18),
+        ("3.", "Công tác phối hợp", 20, None),
+        ("c)", "Giám sát, phản biện xã hội", 10, 9),
+    ]
+    form = _partial_form(rows)
+    result = run(db, "import", write(tmp_path / "hnd.xlsx", form))
+    assert result.exit_code == 1
+    lines = error_lines(result)
+    assert [(e.file, e.row, e.column, e.value) for e in lines] == [
+        ("hnd.xlsx", str(form.row_of(0)), "A", "2")
+    ]
+    assert lines[0].message == (
+        "Mã tiêu chí 2 có ở nhiều phần của bảng tiêu chí năm 2023 (I.2, II.2, III.2); phía "
+        "trên dòng này không có dòng phần (I, II…) nên không biết là tiêu chí nào."
+    )
+    assert lines[0].hint.startswith("Ghi đủ mã kèm phần, ví dụ II.2 nếu là tiêu chí 2 của phần II")
+    assert scores(db) == {}
+    # the full code, as the hint says, imports
+    form.rows = [["I.2", *form.rows[0][1:]], *form.rows[1:]]
+    result = run(db, "import", write(tmp_path / "hnd.xlsx", form))
+    assert result.exit_code == 0, result.output
+    assert scores(db) == {
+        ("HND", "I.2", "self", "", "FY", 2023): 18.0,
+        ("HND", "I.3.c", "self", "", "FY", 2023): 9.0,
+    }
+
+
 def test_a_code_that_really_repeats_says_how_to_fix_it(db: Path, tmp_path: Path) -> None:
     rows = [*TABLE[:5], ("2.", "Phát triển hội viên (lặp)", 5), *TABLE[5:]]
     table = scoring_table()

@@ -29,7 +29,7 @@ EXPECTED_HEADERS: dict[str, list[str]] = {
         "Thống nhất",
         "Ghi chú",
     ],
-    "Tổng hợp điểm": ["Mã tiêu chí", "Nội dung", "Điểm tối đa", "TD"],
+    "Tổng hợp điểm": ["Mã tiêu chí", "Nội dung", "Điểm tối đa", "VD"],
     "Bảng tự chấm": [
         "STT",
         "Mã tiêu chí",
@@ -129,7 +129,7 @@ def test_title_rows_carry_layer_unit_and_year(workbook: openpyxl.Workbook) -> No
     assert workbook["Tổng hợp điểm"]["A1"].value == "BẢNG TỔNG HỢP ĐIỂM THỐNG NHẤT NĂM 2023"
     form_titles = [workbook["Bảng tự chấm"].cell(row=r, column=1).value for r in (1, 2, 3)]
     assert "NĂM 2023" in form_titles
-    assert "Đơn vị: Tỉnh Đoàn" in form_titles
+    assert "Đơn vị: Đơn vị ví dụ (xóa dòng này)" in form_titles
 
 
 @pytest.mark.parametrize(("sheet_name", "header", "choices"), EXPECTED_DROP_DOWNS)
@@ -162,10 +162,10 @@ def test_list_sheets_hold_exactly_one_example_row(
 
 
 def test_examples_fit_together(workbook: openpyxl.Workbook) -> None:
-    """The template, filled as is, must import cleanly: one member (TD, 2023), a scoring
+    """The template, filled as is, must import cleanly: one member (VD, 2023), a scoring
     table whose base leaves sum to 100, and scores within each leaf's maximum."""
     members = data_rows(workbook["Đơn vị"], 2)
-    assert [(row[0], row[3]) for row in members] == [("TD", 2023)]
+    assert [(row[0], row[3]) for row in members] == [("VD", 2023)]
 
     criteria = data_rows(workbook["Tiêu chí"], 2)
     maxima = {code: maximum for code, _, maximum, _, _ in criteria}

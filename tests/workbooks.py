@@ -419,12 +419,29 @@ def _grid(
     return sheets
 
 
-def write_xls(path: Path, *tables: Table) -> Path:
-    """The same tables as an Excel 97-2003 .xls (written with xlwt, a test-only dependency)."""
+# how Excel computes each error a fixture writes as a formula, and the error's BIFF8 code
+_XLS_ERRORS = {
+    "#N/A": ("NA()", 0x2A),
+    "#DIV/0!": ("1/0", 0x07),
+    "#VALUE!": ('"a"+1', 0x0F),
+    "#REF!": ("1/0", 0x17),
+}
+
+
+def write_xls(path: Path, *tables: Table, errors: str = "formula") -> Path:
+    """The same tables as an Excel 97-2003 .xls (written with xlwt, a test-only dependency).
+
+    An error cell is written as Excel saves one: a formula whose cached result is the error
+    (`errors="formula"`, a FORMULA record), or an error typed in (`errors="constant"`, a
+    BOOLERR record)."""
+    import struct
+
     import xlwt
+    from xlwt import BIFFRecords
 
     source = write(path.with_suffix(".src.xlsx"), *tables)
     book = xlwt.Workbook(encoding="utf-8")
+    results: dict[bytes, int] = {}  # a formula's tokens -> the error code Excel caches for it
     for name, hidden, cells, merged in _grid(source):
         sheet = book.add_sheet(name[:31])
         if hidden:
@@ -438,24 +455,47 @@ def write_xls(path: Path, *tables: Table) -> Path:
                 if value is None or (r, c) in covered:
                     continue
                 if isinstance(value, ErrorCell):
-                    sheet.write(r, c, xlwt.Formula("NA()" if value.code == "#N/A" else "1/0"))
+                    text, code = _XLS_ERRORS.get(value.code, _XLS_ERRORS["#N/A"])
+                if isinstance(value, ErrorCell) and errors == "constant":
+                    sheet.row(r).set_cell_error(c, code)  # xlwt's own names are wrong
+                elif isinstance(value, ErrorCell):
+                    formula = xlwt.Formula(text)
+                    results[formula.rpn()] = code
+                    sheet.write(r, c, formula)
                 else:
                     sheet.write(r, c, value)
     source.unlink()
-    book.save(str(path))
+    plain = BIFFRecords.FormulaRecord.__init__
+
+    def cached_error(record, row, col, xf_index, rpn, calc_flags=0):  # type: ignore[no-untyped-def]
+        plain(record, row, col, xf_index, rpn, calc_flags)
+        if rpn in results:  # result bytes: 2 (an error), 0, the code, 0, 0, 0, 0xFFFF
+            data = bytearray(record._rec_data)
+            data[6:14] = struct.pack("<BBBBBBH", 2, 0, results[rpn], 0, 0, 0, 0xFFFF)
+            record._rec_data = bytes(data)
+
+    BIFFRecords.FormulaRecord.__init__ = cached_error
+    try:
+        book.save(str(path))
+    finally:
+        BIFFRecords.FormulaRecord.__init__ = plain
     return path
 
 
-def write_ods(path: Path, *tables: Table) -> Path:
+def write_ods(path: Path, *tables: Table, hidden_by: str = "table-properties") -> Path:
     """The same tables as an OpenDocument spreadsheet (.ods), written as LibreOffice does: a
-    zip of XML, error cells as LibreOffice stores them (the error text, value type error)."""
+    zip of XML, error cells as LibreOffice stores them (the error text, value type error).
+    A hidden sheet's table style says `table:display="false"` in `style:table-properties`
+    (ODF 1.2, LibreOffice) or, with `hidden_by="properties"`, in `style:properties` (ODF 1.0
+    writers such as older Gnumeric)."""
     from xml.sax.saxutils import escape
 
     source = write(path.with_suffix(".src.xlsx"), *tables)
     body = []
     for name, hidden, cells, merged in _grid(source):
+        # the style first: the attributes' order is the writer's
         style = ' table:style-name="hidden"' if hidden else ""
-        body.append(f'<table:table table:name="{escape(name)}"{style}>')
+        body.append(f'<table:table{style} table:name="{escape(name)}">')
         starts = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, r2, c1, c2 in merged}
         covered = {
             (r, c)
@@ -496,6 +536,9 @@ def write_ods(path: Path, *tables: Table) -> Path:
                         f'<table:table-cell{attrs} office:value-type="float" office:value='
                         f'"{value}"><text:p>{value}</text:p></table:table-cell>'
                     )
+                elif isinstance(value, str) and value.startswith("="):
+                    # a formula saved by a program that does not compute: no value, no type
+                    body.append(f'<table:table-cell{attrs} table:formula="of:{escape(value)}"/>')
                 else:
                     body.append(
                         f'<table:table-cell{attrs} office:value-type="string"><text:p>'
@@ -515,7 +558,7 @@ def write_ods(path: Path, *tables: Table) -> Path:
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
         '<office:automatic-styles><style:style style:name="hidden" style:family="table">'
-        '<style:table-properties table:display="false"/></style:style>'
+        f'<style:{hidden_by} table:display="false"/></style:style>'
         "</office:automatic-styles><office:body><office:spreadsheet>"
         + "".join(body)
         + "</office:spreadsheet></office:body></office:document-content>"

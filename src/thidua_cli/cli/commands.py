@@ -90,9 +90,9 @@ def import_(
     from ..errors import UsageError
     from ..imports.pipeline import run_import
     from ..imports.report import ImportOptions
-    from ..services.context import open_engine
     from ..services.reading import reading_for
     from ..sheets.columns import KIND_ALIASES
+    from ..store.rawdb import Db
     from ..text import fold
     from .views import import_progress, print_import_report, write_errors_workbook
 
@@ -127,7 +127,7 @@ def import_(
     if errors is not None and errors.suffix.lower() != ".xlsx":
         raise UsageError("Tệp --errors phải có đuôi .xlsx.", "Ví dụ: --errors loi.xlsx")
     reading = reading_for(files)  # read in the background while the database is opened
-    engine = open_engine(settings_db())
+    db = Db.open(settings_db())
     options = ImportOptions(
         cluster=settings_cluster(),
         kind=kind,
@@ -138,9 +138,11 @@ def import_(
         dry_run=dry_run,
         force=force,
     )
-    with import_progress() as progress:
-        report = run_import(engine, reading, options, progress)
-    engine.dispose()
+    try:
+        with import_progress() as progress:
+            report = run_import(db, reading, options, progress)
+    finally:
+        db.close()
     report.skipped[:0] = reading.skipped  # files of a folder left out, said first
     print_import_report(report)
     if report.errors:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ..services.criteria_table import ShapedCriterion
+from ..sheets.codes import plain_code
 from ..sheets.records import ScoreRow, SheetRef
 from ..text import format_number
 from .report import LAYER_LABELS, PERIOD_LABELS
@@ -59,12 +60,15 @@ class ScoreChecks:
         self.unit_cache: dict[tuple[str, int], str | Problem] = {}  # (text, year) -> code
         self.criterion_cache: dict[tuple[int, str], tuple | Problem] = {}  # (year, code) -> info
         self.points_cache: dict[tuple, int | object | Problem] = {}  # points after the rules
-        self.good_points: dict[tuple, int] = {}  # (criterion info, points, mark) -> stored
+        # (criterion info, (points, mark)) -> stored: what a long sheet's quick loop looks up
+        self.good_points: dict[tuple, int] = {}
         self._scorers: dict[str, str | Problem] = {}
         self._said: set[tuple[str, int]] = set()  # (message, sheet) said once a sheet
         self.group_values: dict[tuple, int] = {}
         self.leaf_sums: dict[tuple, int] = defaultdict(int)
         self._parents: dict[int, dict[str, str | None]] = {}
+        self._codes: dict[tuple[int, str, str], str | Problem] = {}  # (year, code, section)
+        self._plain: dict[int, dict[str, list[str]]] = {}  # year -> `1.a` -> [`I.1.a`, …]
 
     # -- resolving values, each once
 
@@ -74,6 +78,46 @@ class ScoreChecks:
         if found is None:
             found = self.unit_cache[(text, year)] = self._score_unit(text, year)
         return found
+
+    def resolve_code(self, year: int, code: str, section: str) -> str | Problem:
+        """The year's table code a sheet's code stands for. A table whose numbering restarts
+        in every section stores `II.1`; a partial form (only some rows) may leave its codes
+        plain (`1`): the section row above (II) says which, else a code that is in one section
+        only. A code in several sections and no section row above it is an error, never a
+        guess."""
+        key = (year, code, section)
+        found = self._codes.get(key)
+        if found is None:
+            found = self._codes[key] = self._table_code(year, code, section)
+        return found
+
+    def _table_code(self, year: int, code: str, section: str) -> str | Problem:
+        table = self.criteria.get(year, {})
+        if code in table:
+            return code
+        if section:
+            return f"{section}.{code}" if f"{section}.{code}" in table else code
+        plain = self._plain.get(year)
+        if plain is None:
+            plain = self._plain[year] = {}
+            for qualified in table:
+                rest = plain_code(qualified)
+                if rest is not None:
+                    plain.setdefault(rest, []).append(qualified)
+        candidates = plain.get(code, [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            listed = ", ".join(candidates)
+            return Problem(
+                code,
+                f"Mã tiêu chí {code} có ở nhiều phần của bảng tiêu chí năm {year} ({listed}); "
+                "phía trên dòng này không có dòng phần (I, II…) nên không biết là tiêu chí nào.",
+                f"Ghi đủ mã kèm phần, ví dụ {candidates[1]} nếu là tiêu chí {code} của phần "
+                f"{candidates[1].partition('.')[0]}; hoặc thêm dòng phần (I, II…) phía trên các "
+                "dòng tiêu chí như trong bảng tiêu chí.",
+            )
+        return code  # not in the table: said as such by resolve_criterion
 
     def resolve_criterion(self, year: int, code: str) -> tuple | Problem:
         """(kind, max, is_group, max in hundredths) of a criterion of that year, or its problem."""
@@ -92,7 +136,7 @@ class ScoreChecks:
         if found is None:
             found = self.points_cache[key] = _points_outcome(code, info, points_c, mark)
             if found.__class__ is int:  # the same for every criterion of this kind and maximum
-                self.good_points[(info, points_c, mark)] = found
+                self.good_points[(info, (points_c, mark))] = found
         return found
 
     def resolve_scorer(self, text: str) -> str | Problem:
@@ -198,15 +242,19 @@ class ScoreChecks:
                 once = ref.kind == "wide_scores"  # said at the header cell, once
                 self.say(ref, _unit_row(ref, rec.row), rec.unit_col, unit, once)  # type: ignore[arg-type]
                 continue
-            info = self.resolve_criterion(year, rec.criterion)
+            code = rec.criterion
+            if rec.section or code not in self.criteria.get(year, {}):
+                code = self.resolve_code(year, code, rec.section)  # type: ignore[assignment]
+                if code.__class__ is Problem:
+                    self.say(ref, rec.row, ref.letter("criterion"), code, False)  # type: ignore[arg-type]
+                    continue
+            info = self.resolve_criterion(year, code)
             if info.__class__ is Problem:
                 self.say(ref, rec.row, ref.letter("criterion"), info, False)  # type: ignore[arg-type]
                 continue
-            points = self.resolve_points(year, rec.criterion, info, rec.points_c, rec.mark)  # type: ignore[arg-type]
+            points = self.resolve_points(year, code, info, rec.points_c, rec.mark)  # type: ignore[arg-type]
             if points is GROUP:
-                self.group_values[(id(ref), rec.unit, rec.layer, year, rec.criterion)] = (
-                    rec.points_c
-                )
+                self.group_values[(id(ref), rec.unit, rec.layer, year, code)] = rec.points_c
                 continue
             if points.__class__ is Problem:
                 self.say(ref, rec.row, rec.points_col, points, False)  # type: ignore[arg-type]
@@ -220,7 +268,7 @@ class ScoreChecks:
                 if problem is not None:
                     self.say(ref, rec.row, ref.letter("scorer"), problem, False)  # type: ignore[arg-type]
                     continue
-            key = (year, rec.period, unit, rec.criterion, rec.layer, scorer)
+            key = (year, rec.period, unit, code, rec.layer, scorer)
             self.accept(ref, rec.row, rec.points_col, key, points, rec.note, rec.unit, info[0])  # type: ignore[arg-type, index]
         self._check_group_values(self.group_values, self.leaf_sums)
         self._check_totals(self.leaf_sums)

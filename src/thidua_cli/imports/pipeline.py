@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RowError
-from ..services.context import ClusterInfo, pick_cluster
+from ..services.context import CLUSTER_COLUMNS, ClusterInfo, choose_cluster
 from ..services.progress import ImportProgress
 from ..services.reading import Reading
 from ..services.units import UnitIndex
@@ -36,6 +36,7 @@ from ..store.import_state import (
     load_import_state,
     unit_ids,
 )
+from ..store.rawdb import Db
 from .check import Checker
 from .check_scores import CheckedScore
 from .plan import PlannedSheet, plan_sheets
@@ -44,22 +45,29 @@ from .score_reader import read_long_sheet
 from .year_guard import record_forced_years, refuse_finalised_years, years_touched
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Engine
 
 
 def run_import(
-    engine: Engine,
+    target: Db | Engine,
     paths: list[Path] | Reading,
     options: ImportOptions,
     progress: ImportProgress | None = None,
 ) -> ImportReport:
     """Check every file, then write all or nothing. Returns the report; errors inside it mean
-    nothing was written. `paths` may be a Reading started before the database was opened."""
+    nothing was written. `target` is the import's connection (store/rawdb.py), or an SQLAlchemy
+    engine to take one from; `paths` may be a Reading started before the database was opened."""
+    if not isinstance(target, Db):
+        db = Db.of_engine(target)
+        try:
+            return run_import(db, paths, options, progress)
+        finally:
+            db.close()
+    db = target
     reading = paths if isinstance(paths, Reading) else Reading(paths)
     progress = progress or ImportProgress()
     with _without_gc_pauses():
-        with engine.connect() as conn:
-            cluster = pick_cluster(conn, options.cluster)
+        cluster = choose_cluster(db.rows(f"SELECT {CLUSTER_COLUMNS} FROM cluster"), options.cluster)
         unreadable: list[RowError] = []
         workbooks: list[Workbook] = []
         for opened in reading.opened(progress):
@@ -67,13 +75,11 @@ def run_import(
                 unreadable.append(opened)
             else:
                 workbooks.append(opened)
-        with import_transaction(engine, cluster.id) as conn:
-            state = load_import_state(conn, cluster.id)
-            report = _check_and_write(
-                conn, cluster, state, workbooks, unreadable, options, progress
-            )
+        with import_transaction(db, cluster.id):
+            state = load_import_state(db, cluster.id)
+            report = _check_and_write(db, cluster, state, workbooks, unreadable, options, progress)
             if report.errors or options.dry_run or not report.sheets:
-                conn.rollback()
+                db.rollback()
         return report
 
 
@@ -104,7 +110,7 @@ class _Checked:
 
 
 def _check_and_write(
-    conn: Connection,
+    db: Db,
     cluster: ClusterInfo,
     state: ImportState,
     workbooks: list[Workbook],
@@ -118,7 +124,7 @@ def _check_and_write(
     index = _unit_index(cluster, state)
     planned, long_sheets, summaries = _parse(workbooks, options, index, report, batch, progress)
     checker = Checker(state, batch, report, index)
-    checked = _check(conn, checker, long_sheets, options, progress)
+    checked = _check(checker, long_sheets, options, progress)
     for item in planned:
         ref = item.ref
         summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
@@ -150,7 +156,7 @@ def _check_and_write(
     report.notes.extend(batch.notes)
     if report.errors or not planned:
         return report
-    _write(conn, cluster, state, checker, checked, summaries, options, progress)
+    _write(db, cluster, state, checker, checked, summaries, options, progress)
     return report
 
 
@@ -208,7 +214,6 @@ def _parse(
 
 
 def _check(
-    conn: Connection,
     checker: Checker,
     long_sheets: list[SheetParser],
     options: ImportOptions,
@@ -229,13 +234,13 @@ def _check(
     checker.check_scale(rules)
     files = ", ".join(sorted({r.file for r in checker.batch.sheets}))
     touched = years_touched(checker.years, rules, checker.state)
-    locked, refused = refuse_finalised_years(conn, checker.state, touched, options.force, files)
+    locked, refused = refuse_finalised_years(checker.state, touched, options.force, files)
     checker.batch.errors.extend(refused)
     return _Checked(rules, leadership, scores, votes, commendations, locked)
 
 
 def _write(
-    conn: Connection,
+    db: Db,
     cluster: ClusterInfo,
     state: ImportState,
     checker: Checker,
@@ -246,32 +251,33 @@ def _write(
 ) -> None:
     counter = Counter(summaries)
     batch = checker.batch
-    writes.write_units(conn, checker.unit_rows, state)
-    ids = unit_ids(conn, cluster.id)
-    writes.write_members(conn, cluster.id, batch.members, state, ids, counter)
-    writes.write_rules(conn, cluster.id, checked.rules, state, counter)
-    writes.write_criteria(conn, cluster.id, checker.new_tables, batch.criteria, state, counter)
-    writes.write_leadership(conn, cluster.id, checked.leadership, state, ids, counter)
+    writes.write_units(db, checker.unit_rows, state)
+    ids = unit_ids(db, cluster.id)
+    writes.write_members(db, cluster.id, batch.members, state, ids, counter)
+    writes.write_rules(db, cluster.id, checked.rules, state, counter)
+    writes.write_criteria(db, cluster.id, checker.new_tables, batch.criteria, state, counter)
+    writes.write_leadership(db, cluster.id, checked.leadership, state, ids, counter)
     if checked.scores:
-        crit_ids = criterion_ids(conn, cluster.id, {s.year for s in checked.scores})
-        writes.write_scores(conn, cluster.id, checked.scores, ids, crit_ids, counter, progress)
-    writes.write_votes(conn, cluster.id, checked.votes, state, ids, counter)
-    writes.write_commendations(conn, cluster.id, checked.commendations, ids, counter)
+        crit_ids = criterion_ids(db, cluster.id, {s.year for s in checked.scores})
+        writes.write_scores(db, cluster.id, checked.scores, ids, crit_ids, counter, progress)
+    writes.write_votes(db, cluster.id, checked.votes, state, ids, counter)
+    writes.write_commendations(db, cluster.id, checked.commendations, ids, counter)
     files = ", ".join(sorted({s.file for s in summaries.values()}))
     forced = bool(options.force and checked.locked)
     if forced:
-        record_forced_years(conn, cluster.id, checked.locked, files)
+        record_forced_years(db, cluster.id, checked.locked, files)
         if not options.dry_run:  # the finalised years are frozen again with the new data
             from ..services.ranking import refreeze
 
-            refreeze(conn, cluster, checked.locked)
+            with db.sqlalchemy_view() as conn:  # the ranking services speak SQLAlchemy
+                refreeze(conn, cluster, checked.locked)
             checker.report.notes.append(
                 f"Năm {', '.join(map(str, checked.locked))} đã chốt: đã nhập do có --force (đã "
                 "ghi lại) và chốt lại năm đó với dữ liệu mới."
             )
     now = datetime.now(UTC)
     writes.record_imports(
-        conn,
+        db,
         [
             {
                 "cluster_id": cluster.id,

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import RowError
 from ..store.import_state import ImportState
-from ..store.writes import record_audit
+from ..store.import_writes import record_audit
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from ..store.rawdb import Db
 
 
 def refuse_finalised_years(
-    conn: Connection,
     state: ImportState,
     years: set[int],
     force: bool,
@@ -53,7 +52,7 @@ def years_touched(years: set[int], rules: list[dict[str, Any]], state: ImportSta
     return set(years) | {year for year in state.locked if year >= first}
 
 
-def record_forced_years(conn: Connection, cluster_id: int, locked: list[int], files: str) -> None:
+def record_forced_years(db: Db, cluster_id: int, locked: list[int], files: str) -> None:
     """After a forced write into finalised years: the audit trail says so."""
     if locked:
-        record_audit(conn, cluster_id, locked, "forced_import", files)
+        record_audit(db, cluster_id, locked, "forced_import", files)

@@ -30,6 +30,14 @@ def pick_cluster(conn: Connection, code: str | None) -> ClusterInfo:
     rows = conn.execute(
         select(table.c.id, table.c.code, table.c.name, table.c.province, table.c.organiser)
     ).all()
+    return choose_cluster([tuple(row) for row in rows], code)
+
+
+CLUSTER_COLUMNS = "id, code, name, province, organiser"
+
+
+def choose_cluster(rows: list[tuple], code: str | None) -> ClusterInfo:
+    """Of the clusters (rows of CLUSTER_COLUMNS), the one named by --cluster, or the only one."""
     if not rows:
         raise ThiduaError(
             "Cơ sở dữ liệu chưa có cụm thi đua nào.",
@@ -37,16 +45,16 @@ def pick_cluster(conn: Connection, code: str | None) -> ClusterInfo:
         )
     if code:
         for row in rows:
-            if row.code.lower() == code.lower():
+            if row[1].lower() == code.lower():
                 return ClusterInfo(*row)
         raise UsageError(
             f"Không có cụm “{code}” trong cơ sở dữ liệu.",
-            "Các cụm hiện có: " + ", ".join(r.code for r in rows) + ".",
+            "Các cụm hiện có: " + ", ".join(r[1] for r in rows) + ".",
         )
     if len(rows) > 1:
         raise UsageError(
             "Cơ sở dữ liệu có nhiều cụm; cần chỉ rõ cụm.",
-            "Thêm --cluster với một trong: " + ", ".join(r.code for r in rows) + ".",
+            "Thêm --cluster với một trong: " + ", ".join(r[1] for r in rows) + ".",
         )
     return ClusterInfo(*rows[0])
 

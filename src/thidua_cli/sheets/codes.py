@@ -70,3 +70,21 @@ def _qualified(codes: tuple[str, ...]) -> tuple[str, ...]:
         code if is_section(code) or not sect or code.startswith(sect + ".") else f"{sect}.{code}"
         for sect, code in lettered
     )
+
+
+def sections_of(rows: list[int], codes: list[str]) -> dict[int, str]:
+    """Row -> the section (I, II…) a row of a sheet's table is under, for rows under one."""
+    found: dict[int, str] = {}
+    section = ""
+    for row, code in zip(rows, codes, strict=True):
+        if is_section(code):
+            section = code
+        elif section:
+            found[row] = section
+    return found
+
+
+def plain_code(code: str) -> str | None:
+    """`1.a` of a section-qualified code `II.1.a`; None for a code not under a section."""
+    head, dot, rest = code.partition(".")
+    return rest if dot and is_section(head) and rest else None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..text import column_letter, fold
 from .cells import RowReader
-from .codes import qualify_codes
+from .codes import qualify_codes, sections_of
 from .commendations import commendation_row
 from .examples import comparable, examples_of
 from .layout import Layout, read_titles
@@ -119,12 +119,14 @@ class SheetParser:
             for row, old, new in zip(rows, written, qualify_codes(written), strict=True)
             if new != old
         }
-        if not renamed:
-            return
         for record in self.batch.criteria[criteria:]:
             record.code = renamed.get(record.row, record.code)
+        sections = sections_of(rows, written)
         for score in self.batch.scores[scores:]:
             score.criterion = renamed.get(score.row, score.criterion)
+            section = sections.get(score.row, "")
+            if section and not score.criterion.startswith(section + "."):
+                score.section = section  # the check finds `II.1` for a plain `1` under II
 
 
 TICK = 8192  # rows between two progress updates

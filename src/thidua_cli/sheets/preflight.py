@@ -35,6 +35,9 @@ MAX_CELLS = 10_000_000
 # a run of text with no markup, in bytes: Excel's own limit is 32,767 characters a cell
 MAX_TEXT_RUN = 256 << 10
 EXCEL_MAX_ROWS = 1_048_576
+# error cells (#N/A) one sheet of an .xls or .ods may mark; a repeated error cell of an .ods
+# marks each place it covers
+MAX_ERROR_CELLS = 1_000_000
 EXCEL_MAX_COLS = 16_384
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -339,3 +342,10 @@ class TextRuns:
                 self.too_long = True
                 return
         self.carry = len(chunk) - chunk.rfind(b"<") - 1
+
+
+def too_many_errors() -> tuple[str, str]:
+    return (
+        f"Sheet có quá nhiều ô lỗi (hơn {thousands(MAX_ERROR_CELLS)} ô như #N/A).",
+        "Mở tệp bằng Excel hoặc LibreOffice, xóa các ô lỗi thừa ở ngoài bảng rồi lưu lại.",
+    )

@@ -19,16 +19,12 @@ from ..errors import RowError
 from . import preflight
 from .odsbounds import check_ods
 from .preflight import FileRefused
-from .sheetxml import FORMULA_NO_VALUE, check_sheet, find_special_cells
+from .sheetxml import ERROR_TEXTS, FORMULA_NO_VALUE, check_sheet, find_special_cells
 from .xlsbounds import check_xls
 
 __all__ = ["ERROR_TEXTS", "FORMULA_NO_VALUE", "Sheet", "Workbook", "file_problem", "open_workbook"]
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-# What Excel writes in place of a value that could not be computed, also as text in a CSV.
-ERROR_TEXTS = frozenset(
-    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
-)
 
 
 @dataclass
@@ -147,10 +143,26 @@ def open_workbook(
         if preflight.is_encrypted_ole(head, path):
             return _refused(display, FileRefused(*preflight.PASSWORD))
         try:
-            check_xls(path)
+            xls_facts = check_xls(path)
         except FileRefused as refused:
             return _refused(display, refused)
-        return _open_plain(path, display, sha)  # Excel 97-2003 (.xls)
+        # Excel 97-2003 (.xls): a sheet's error cells by name, else by place (BIFF5 names
+        # are in the workbook's code page)
+        by_name = dict(xls_facts)
+        by_place = [cells for _name, cells in xls_facts]
+        return _open_plain(
+            path,
+            display,
+            sha,
+            lambda name, place: (
+                False,
+                by_name[name]
+                if name in by_name
+                else by_place[place]
+                if place < len(by_place)
+                else {},
+            ),
+        )
     if head.startswith(preflight.EMPTY_ZIP_MAGIC):
         return _refused(display, FileRefused(*preflight.DAMAGED))
     if not head.startswith(preflight.ZIP_MAGIC):
@@ -167,14 +179,18 @@ def open_workbook(
     if "xl/workbook.xml" not in names:
         is_ods = "content.xml" in names and _zip_mimetype(archive) == _ODS_MIMETYPE
         try:
-            if is_ods:
-                check_ods(archive)
+            ods_facts = check_ods(archive) if is_ods else {}
         except FileRefused as refused:
             return _refused(display, refused)
         finally:
             archive.close()
         if is_ods:
-            return _open_plain(path, display, sha)
+
+            def ods_sheet(name: str, _place: int) -> tuple[bool, dict[tuple[int, int], str]]:
+                facts = ods_facts.get(name)
+                return (facts.hidden, facts.special) if facts else (False, {})
+
+            return _open_plain(path, display, sha, ods_sheet)
         return file_problem(
             display,
             "Tệp nén này không phải sổ làm việc Excel hay bảng tính OpenDocument (.ods).",
@@ -247,17 +263,25 @@ def _zip_mimetype(archive: zipfile.ZipFile) -> bytes:
         return b""
 
 
-def _open_plain(path: Path, display: str, sha: str) -> Workbook | RowError:
-    """An .xls or .ods workbook, read by calamine alone (there is no sheet XML to scan). A cell
-    holding an error's text (`#N/A`, as a CSV does) is taken as that error cell."""
+def _open_plain(
+    path: Path,
+    display: str,
+    sha: str,
+    facts: Callable[[str, int], tuple[bool, dict[tuple[int, int], str]]],
+) -> Workbook | RowError:
+    """An .xls or .ods workbook, read by calamine, with what the bounds check found that
+    calamine hides: `facts(name, place)` is a sheet's hidden flag (an .ods table style) and
+    its error cells. A cell holding an error's text (`#N/A`, as a CSV does) is taken as that
+    error cell too."""
     from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
-        for meta in book.sheets_metadata:
+        for place, meta in enumerate(book.sheets_metadata):
             if not str(meta.typ).endswith("WorkSheet"):
                 continue
+            hidden, special = facts(meta.name, place)
             source = book.get_sheet_by_name(meta.name)
             try:
                 merged = list(source.merged_cell_ranges or [])
@@ -267,8 +291,9 @@ def _open_plain(path: Path, display: str, sha: str) -> Workbook | RowError:
                 Sheet(
                     file=display,
                     name=meta.name,
-                    hidden=not str(meta.visible).endswith("Visible"),
+                    hidden=hidden or not str(meta.visible).endswith("Visible"),
                     merged=merged,
+                    special=dict(special),
                     _error_texts=True,
                     _source=source,
                     _row_offset=source.start[0] if source.height else 0,

@@ -74,6 +74,9 @@ class ScoreRow:
     points_col: str
     mark: bool  # written as x / có (only meaningful for veto criteria)
     note: str
+    # the section row (I, II…) above the row in its sheet, for a code the sheet left plain
+    # (a partial form of a table whose numbering restarts: II, then 1, 2)
+    section: str = ""
 
 
 @dataclass(slots=True)

@@ -31,6 +31,10 @@ from .preflight import (
 )
 
 FORMULA_NO_VALUE = "=?"
+# What Excel writes in place of a value that could not be computed, also as text in a CSV.
+ERROR_TEXTS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
+)
 CHUNK = 1 << 22
 MAX_CELL_BYTES = 8 << 20  # one cell element, markup included
 

@@ -1,10 +1,13 @@
 """The blank input workbook written by `thidua template`: one sheet per sheet kind of
 SPEC §3.1, a `Hướng dẫn` sheet first, and one example row per sheet.
 
-The example rows are consistent with each other (one member, TD, in 2023; a four-row
-scoring table whose base leaves sum to 100), so that a clerk who edits them gets a clean
-import. Left as they are, they are never data: sheets/examples.py reads them from here and the
-import refuses a row identical to one (SPEC §3.1).
+The example rows are consistent with each other (one member, VD "Đơn vị ví dụ (xóa dòng
+này)", in 2023; a four-row scoring table whose base leaves sum to 100; scores, a vote, a
+leader and a commendation of that unit), so that a clerk who edits them gets a clean import.
+They are plainly not data — a unit, criteria and a person named "ví dụ" — so that no real row
+is ever identical to one: a real member TD "Tỉnh Đoàn" in 2023 imports. Left as they are,
+they are never data: sheets/examples.py reads them from here and the import refuses a row
+identical to one (SPEC §3.1).
 The guide sheet is built from the same `SheetSpec` list as the data sheets, so the two
 cannot drift apart.
 """
@@ -99,6 +102,16 @@ CRITERION_CODE = ColumnSpec(
     "Mã tiêu chí đúng như trong bảng tiêu chí của năm đó (I, 1, 1.2, 1.2.a).",
 )
 
+# The example rows' unit and criteria: plainly examples, so that no real row equals one.
+EXAMPLE_UNIT = "VD"
+EXAMPLE_UNIT_NAME = "Đơn vị ví dụ (xóa dòng này)"
+EXAMPLE_CRITERIA = {
+    "I": "PHẦN VÍ DỤ (xóa các dòng ví dụ, ghi bảng tiêu chí của cụm)",
+    "1": "Nhóm tiêu chí ví dụ",
+    "1.1": "Tiêu chí ví dụ thứ nhất",
+    "1.2": "Tiêu chí ví dụ thứ hai",
+}
+
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         name="Đơn vị",
@@ -127,7 +140,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "Các cách viết khác gặp trong bảng tính của đơn vị, cách nhau bởi dấu ;",
             ),
         ),
-        example_rows=(("TD", "Tỉnh Đoàn", "Tỉnh Đoàn", 2023, 1, "Đoàn TNCS Hồ Chí Minh tỉnh"),),
+        example_rows=((EXAMPLE_UNIT, EXAMPLE_UNIT_NAME, "ĐV ví dụ", 2023, 1, "Đơn vị mẫu"),),
     ),
     SheetSpec(
         name="Tiêu chí",
@@ -157,10 +170,10 @@ SHEETS: tuple[SheetSpec, ...] = (
             YEAR,
         ),
         example_rows=(
-            ("I", "THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ, CHUYÊN MÔN", 100, "Chuẩn", 2023),
-            ("1", "Kết quả thực hiện chương trình công tác năm", 100, "Chuẩn", 2023),
-            ("1.1", "Hoàn thành các chỉ tiêu, nhiệm vụ trọng tâm được giao", 60, "Chuẩn", 2023),
-            ("1.2", "Thực hiện chế độ thông tin, báo cáo đúng thời hạn", 40, "Chuẩn", 2023),
+            ("I", EXAMPLE_CRITERIA["I"], 100, "Chuẩn", 2023),
+            ("1", EXAMPLE_CRITERIA["1"], 100, "Chuẩn", 2023),
+            ("1.1", EXAMPLE_CRITERIA["1.1"], 60, "Chuẩn", 2023),
+            ("1.2", EXAMPLE_CRITERIA["1.2"], 40, "Chuẩn", 2023),
         ),
         notes=("Bốn dòng ví dụ tạo thành một bảng tiêu chí nhỏ nhất: phần I, nhóm 1, hai lá.",),
     ),
@@ -206,7 +219,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             ColumnSpec("Ghi chú", 30, "Không", "Ghi chú, minh chứng."),
         ),
         example_rows=(
-            (2023, "6 tháng", "TD", "1.1", 55, None, None, None, "Ví dụ: tự chấm 6 tháng"),
+            (2023, "6 tháng", EXAMPLE_UNIT, "1.1", 55, None, None, None, "Ví dụ: tự chấm 6 tháng"),
         ),
     ),
     SheetSpec(
@@ -220,14 +233,14 @@ SHEETS: tuple[SheetSpec, ...] = (
             ColumnSpec("Nội dung", 50, "Không", "Nội dung tiêu chí (để đối chiếu)."),
             ColumnSpec("Điểm tối đa", 10, "Không", "Điểm tối đa (để đối chiếu)."),
             ColumnSpec(
-                "TD",
+                EXAMPLE_UNIT,
                 12,
                 "Ít nhất một cột đơn vị",
-                "Mỗi đơn vị một cột, tiêu đề là mã (TD) hoặc tên (Tỉnh Đoàn). Dòng nhóm để "
+                "Mỗi đơn vị một cột, tiêu đề là mã (như TD) hoặc tên (như Tỉnh Đoàn). Dòng nhóm để "
                 "trống; dòng Tổng cộng (nếu có) được bỏ qua.",
             ),
         ),
-        example_rows=(("1.1", "Hoàn thành các chỉ tiêu, nhiệm vụ trọng tâm được giao", 60, 57),),
+        example_rows=(("1.1", EXAMPLE_CRITERIA["1.1"], 60, 57),),
     ),
     SheetSpec(
         name="Bảng tự chấm",
@@ -235,7 +248,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         "(Đơn vị: …) và năm (NĂM 2023 hoặc 6 THÁNG ĐẦU NĂM 2024). Dòng nhóm để trống điểm; "
         "dòng Tổng cộng được bỏ qua (chỉ dùng để đối chiếu). Tiêu đề có thể hai tầng (Điểm "
         "gộp ô trên Tự chấm | Thống nhất).",
-        title_rows=("BẢNG TỰ CHẤM ĐIỂM THI ĐUA", "NĂM 2023", "Đơn vị: Tỉnh Đoàn"),
+        title_rows=("BẢNG TỰ CHẤM ĐIỂM THI ĐUA", "NĂM 2023", f"Đơn vị: {EXAMPLE_UNIT_NAME}"),
         columns=(
             ColumnSpec("STT", 6, "Không", "Số thứ tự, được bỏ qua."),
             ColumnSpec(
@@ -261,10 +274,10 @@ SHEETS: tuple[SheetSpec, ...] = (
             ColumnSpec("Ghi chú", 30, "Không", "Ghi chú, minh chứng."),
         ),
         example_rows=(
-            (1, "I", "THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ, CHUYÊN MÔN", 100, None, None, None),
-            (2, "1", "Kết quả thực hiện chương trình công tác năm", 100, None, None, None),
-            (3, "1.1", "Hoàn thành các chỉ tiêu, nhiệm vụ trọng tâm được giao", 60, 58, None, None),
-            (4, "1.2", "Thực hiện chế độ thông tin, báo cáo đúng thời hạn", 40, 38, None, None),
+            (1, "I", EXAMPLE_CRITERIA["I"], 100, None, None, None),
+            (2, "1", EXAMPLE_CRITERIA["1"], 100, None, None, None),
+            (3, "1.1", EXAMPLE_CRITERIA["1.1"], 60, 58, None, None),
+            (4, "1.2", EXAMPLE_CRITERIA["1.2"], 40, 38, None, None),
             (None, None, "Tổng cộng", 100, 96, None, None),
         ),
         notes=("Mỗi đơn vị gửi một tệp; có thể nhập nhiều tệp một lần.",),
@@ -295,7 +308,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             ColumnSpec("Tổng số thành viên", 10, "Có", "Tổng số đơn vị thành viên của cụm."),
             ColumnSpec("Số có mặt", 10, "Không", "Số đơn vị có mặt khi bỏ phiếu."),
         ),
-        example_rows=((2023, "Dẫn đầu", "TD", 1, 1, 1),),
+        example_rows=((2023, "Dẫn đầu", EXAMPLE_UNIT, 1, 1, 1),),
         notes=(
             "Năm là năm thi đua được bình xét: phiếu bầu Trưởng cụm, Phó cụm ghi năm 2023 bầu "
             "Trưởng cụm, Phó cụm năm 2024.",
@@ -310,7 +323,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             ColumnSpec("Trưởng cụm", 24, "Có", "Mã hoặc tên đơn vị làm Trưởng cụm."),
             ColumnSpec("Phó cụm", 24, "Không", "Mã hoặc tên đơn vị làm Phó cụm (khác Trưởng cụm)."),
         ),
-        example_rows=((2023, "TD", None),),
+        example_rows=((2023, EXAMPLE_UNIT, None),),
     ),
     SheetSpec(
         name="Khen thưởng",
@@ -360,13 +373,13 @@ SHEETS: tuple[SheetSpec, ...] = (
         example_rows=(
             (
                 1,
-                "Nguyễn Thị Hoa",
+                "Nguyễn Văn Ví Dụ",
                 "Cá nhân",
-                "Nữ",
+                "Nam",
                 "Kinh",
                 "Chuyên viên",
                 "không",
-                "TD",
+                EXAMPLE_UNIT,
                 "Bằng khen của Chủ tịch UBND tỉnh",
                 None,
                 "215/QĐ-UBND",

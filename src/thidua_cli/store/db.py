@@ -44,16 +44,20 @@ def sqlite_path(url: str) -> Path | None:
     return None
 
 
+def missing_database(path: Path) -> ThiduaError:
+    return ThiduaError(
+        f"Không tìm thấy cơ sở dữ liệu {path}.",
+        'Chạy `thidua init --code C7 --name "Cụm thi đua số 7"` để tạo, '
+        "hoặc chỉ đường dẫn bằng --db.",
+    )
+
+
 def get_engine(db: str | None, *, create: bool = False) -> Engine:
     """Open the database. Without `create`, a missing SQLite file is a clear error."""
     url = database_url(db)
     path = sqlite_path(url)
     if path is not None and not create and not path.exists():
-        raise ThiduaError(
-            f"Không tìm thấy cơ sở dữ liệu {path}.",
-            'Chạy `thidua init --code C7 --name "Cụm thi đua số 7"` để tạo, '
-            "hoặc chỉ đường dẫn bằng --db.",
-        )
+        raise missing_database(path)
     if path is None:
         _check_url(url)
     if path is not None and create:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ThiduaError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from .rawdb import Db
 
 
 @dataclass
@@ -31,45 +31,37 @@ class ImportState:
     member_names: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
-def load_import_state(conn: Connection, cluster_id: int) -> ImportState:
-    from sqlalchemy import select
-
-    from .tables import table_of
-
-    unit_t = table_of(conn, "unit")
+def load_import_state(db: Db, cluster_id: int) -> ImportState:
+    key = (cluster_id,)
     units = {  # a unit belongs to its cluster: another cluster's TD is another unit
-        r.code: dict(r._mapping)
-        for r in conn.execute(select(unit_t).where(unit_t.c.cluster_id == cluster_id))
+        r["code"]: r for r in db.dicts("SELECT * FROM unit WHERE cluster_id = ?", key)
     }
     unit_ids = {code: row["id"] for code, row in units.items()}
     code_of = {row["id"]: code for code, row in units.items()}
     members: dict[int, dict[str, int | None]] = defaultdict(dict)
     member_names: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
-    mt = table_of(conn, "membership")
-    for r in conn.execute(select(mt).where(mt.c.cluster_id == cluster_id)):
-        members[r.year][code_of[r.unit_id]] = r.rotation_order
-        member_names[r.year][code_of[r.unit_id]] = (r.name, r.short_name)
+    for year, unit_id, order, name, short_name in db.rows(
+        "SELECT year, unit_id, rotation_order, name, short_name FROM membership"
+        " WHERE cluster_id = ?",
+        key,
+    ):
+        members[year][code_of[unit_id]] = order
+        member_names[year][code_of[unit_id]] = (name, short_name)
     criteria: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    ct = table_of(conn, "criterion")
-    for r in conn.execute(select(ct).where(ct.c.cluster_id == cluster_id)):
-        criteria[r.year][r.code] = dict(r._mapping)
-    lt = table_of(conn, "leadership")
+    for r in db.dicts("SELECT * FROM criterion WHERE cluster_id = ?", key):
+        criteria[r["year"]][r["code"]] = r
     leadership = {
-        r.year: dict(r._mapping)
-        for r in conn.execute(select(lt).where(lt.c.cluster_id == cluster_id))
+        r["year"]: r for r in db.dicts("SELECT * FROM leadership WHERE cluster_id = ?", key)
     }
-    vt = table_of(conn, "vote")
     votes = {
-        (r.year, r.purpose, code_of[r.unit_id]): dict(r._mapping)
-        for r in conn.execute(select(vt).where(vt.c.cluster_id == cluster_id))
+        (r["year"], r["purpose"], code_of[r["unit_id"]]): r
+        for r in db.dicts("SELECT * FROM vote WHERE cluster_id = ?", key)
     }
-    rt = table_of(conn, "rule_setting")
     rules = {
-        (r.key, r.from_year): dict(r._mapping)
-        for r in conn.execute(select(rt).where(rt.c.cluster_id == cluster_id))
+        (r["key"], r["from_year"]): r
+        for r in db.dicts("SELECT * FROM rule_setting WHERE cluster_id = ?", key)
     }
-    yt = table_of(conn, "year_lock")
-    locked = {r.year for r in conn.execute(select(yt.c.year).where(yt.c.cluster_id == cluster_id))}
+    locked = {r[0] for r in db.rows("SELECT year FROM year_lock WHERE cluster_id = ?", key)}
     return ImportState(
         cluster_id,
         units,
@@ -84,87 +76,76 @@ def load_import_state(conn: Connection, cluster_id: int) -> ImportState:
     )
 
 
-def unit_ids(conn: Connection, cluster_id: int) -> dict[str, int]:
+def unit_ids(db: Db, cluster_id: int) -> dict[str, int]:
     """The cluster's units' ids by code, as they stand in this transaction."""
-    from sqlalchemy import select
-
-    from .tables import table_of
-
-    table = table_of(conn, "unit")
-    return {
-        r.code: r.id
-        for r in conn.execute(
-            select(table.c.code, table.c.id).where(table.c.cluster_id == cluster_id)
-        )
-    }
+    return dict(db.rows("SELECT code, id FROM unit WHERE cluster_id = ?", (cluster_id,)))
 
 
-def criterion_ids(conn: Connection, cluster_id: int, years: set[int]) -> dict[tuple[int, str], int]:
+def criterion_ids(db: Db, cluster_id: int, years: set[int]) -> dict[tuple[int, str], int]:
     """Every criterion's id of those years by (year, code), as it stands in this transaction."""
-    from sqlalchemy import select
-
-    from .tables import table_of
-
-    table = table_of(conn, "criterion")
     if not years:
         return {}
-    rows = conn.execute(
-        select(table.c.year, table.c.code, table.c.id).where(
-            table.c.cluster_id == cluster_id, table.c.year.in_(sorted(years))
-        )
+    marks = ", ".join("?" * len(years))
+    rows = db.rows(
+        f"SELECT year, code, id FROM criterion WHERE cluster_id = ? AND year IN ({marks})",
+        (cluster_id, *sorted(years)),
     )
-    return {(r.year, r.code): r.id for r in rows}
+    return {(year, code): id_ for year, code, id_ in rows}
 
 
 BUSY_TIMEOUT_S = 30  # how long an import waits for another writer before it gives up
-_PG_LOCK_SPACE = 0x7464  # "td": the advisory lock space of thidua's imports
+PG_LOCK_SPACE = 0x7464  # "td": the advisory lock space of thidua's imports
 
 
 @contextlib.contextmanager
-def import_transaction(engine: Engine, cluster_id: int) -> Iterator[Connection]:
-    """A connection in the one transaction an import reads its state in, checks in and writes
-    in: a write transaction from its first statement, so that no other import or finalisation
-    can slip between the check and the write. On SQLite `BEGIN IMMEDIATE` (a second writer
-    waits up to BUSY_TIMEOUT_S), on PostgreSQL a transaction-level advisory lock per cluster.
-    A dry run takes it too: it writes to count new / updated / unchanged, then rolls back.
-    It commits when the block ends, unless the caller rolled it back (`conn.rollback()`: errors
-    found, or a dry run); an exception rolls it back. Foreign key lookups are off inside it
+def import_transaction(db: Db, cluster_id: int) -> Iterator[Db]:
+    """The one transaction an import reads its state in, checks in and writes in: a write
+    transaction from its first statement, so that no other import or finalisation can slip
+    between the check and the write. On SQLite `BEGIN IMMEDIATE` (a second writer waits up to
+    BUSY_TIMEOUT_S), on PostgreSQL a transaction-level advisory lock per cluster. A dry run
+    takes it too: it writes to count new / updated / unchanged, then rolls back. It commits
+    when the block ends, unless the caller rolled it back (`db.rollback()`: errors found, or a
+    dry run); an exception rolls it back. Foreign key lookups are off inside it on SQLite
     (every id an import writes was read or written in the same transaction)."""
+    if db.dialect != "sqlite":
+        try:
+            if db.dialect == "postgresql":
+                db.execute("SELECT pg_advisory_xact_lock(?, ?)", (PG_LOCK_SPACE, cluster_id))
+            # the cluster's row lock: serialised with a finalisation too (store/locks.py)
+            db.execute("UPDATE cluster SET code = code WHERE id = ?", (cluster_id,))
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
+        return
+    raw = db.raw
+    raw.execute("PRAGMA foreign_keys=OFF")  # cannot change inside a transaction
+    try:
+        begin_immediate(raw)
+        yield db
+        if raw.in_transaction:
+            raw.commit()
+    finally:
+        if raw.in_transaction:
+            raw.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def begin_immediate(raw: Any) -> None:
+    """Open a write transaction on an sqlite3 connection, waiting up to BUSY_TIMEOUT_S for
+    another writer; a clear error when it is still busy."""
     import sqlite3
 
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        if conn.dialect.name != "sqlite":
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(
-                        text("SELECT pg_advisory_xact_lock(:space, :cluster)"),
-                        {"space": _PG_LOCK_SPACE, "cluster": cluster_id},
-                    )
-                from .locks import claim_cluster
-
-                claim_cluster(conn, cluster_id)  # serialised with a finalisation too
-                yield conn
-            return
-        raw: Any = conn.connection.dbapi_connection
-        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        raw.execute("PRAGMA foreign_keys=OFF")  # cannot change inside a transaction
-        try:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                raise ThiduaError(
-                    f"Cơ sở dữ liệu đang được một chương trình khác ghi; đã chờ {BUSY_TIMEOUT_S} "
-                    "giây mà chưa xong.",
-                    "Chờ lệnh đang chạy (một lần nhập khác, chốt năm…) kết thúc rồi nhập lại. "
-                    "Chưa có gì được ghi.",
-                ) from exc
-            with conn.begin():  # SQLAlchemy's side of the transaction the driver now has open
-                yield conn
-        finally:
-            if raw.in_transaction:
-                raw.rollback()
-            raw.execute("PRAGMA foreign_keys=ON")
+    raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise ThiduaError(
+            f"Cơ sở dữ liệu đang được một chương trình khác ghi; đã chờ {BUSY_TIMEOUT_S} "
+            "giây mà chưa xong.",
+            "Chờ lệnh đang chạy (một lần nhập khác, chốt năm…) kết thúc rồi nhập lại. "
+            "Chưa có gì được ghi.",
+        ) from exc

@@ -36,12 +36,33 @@ def claim_cluster(conn: Connection, cluster_id: int) -> None:
 def write_transaction(engine: Engine, cluster_id: int) -> Iterator[Connection]:
     """The write transaction of a command that may touch a finalised year (finalising, `rules
     set`, `rotation set`, a forced re-rank): a write lock from its first statement, the same
-    one an import takes, so that a finalisation and a write never interleave."""
-    from .import_state import import_transaction
+    one an import takes (store/import_state.py), so that a finalisation and a write never
+    interleave. It commits when the block ends; an exception rolls it back."""
+    from sqlalchemy import text
 
-    with import_transaction(engine, cluster_id) as conn:
-        claim_cluster(conn, cluster_id)
-        yield conn
+    from .import_state import PG_LOCK_SPACE, begin_immediate
+
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:space, :cluster)"),
+                        {"space": PG_LOCK_SPACE, "cluster": cluster_id},
+                    )
+                claim_cluster(conn, cluster_id)
+                yield conn
+            return
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        try:
+            begin_immediate(raw)
+            with conn.begin():  # SQLAlchemy's side of the transaction the driver now has open
+                claim_cluster(conn, cluster_id)
+                yield conn
+        finally:
+            if raw.in_transaction:
+                raw.rollback()
 
 
 def locked_years(conn: Connection, cluster_id: int) -> dict[int, datetime]:

@@ -51,16 +51,20 @@ def upsert_by_key(conn: Connection, table: Table, key: dict[str, Any], new: dict
     return upsert(conn, table, key, new, old._mapping if old is not None else None)
 
 
+def audit_rows(cluster_id: int, years: list[int], action: str, detail: str) -> list[dict[str, Any]]:
+    """The audit trail's rows for an action on some years, stamped now."""
+    now = datetime.now(UTC)
+    return [
+        {"cluster_id": cluster_id, "year": year, "action": action, "detail": detail, "at": now}
+        for year in years
+    ]
+
+
 def record_audit(
     conn: Connection, cluster_id: int, years: list[int], action: str, detail: str
 ) -> None:
     from .tables import table_of
 
-    now = datetime.now(UTC)
     conn.execute(
-        table_of(conn, "audit_event").insert(),
-        [
-            {"cluster_id": cluster_id, "year": year, "action": action, "detail": detail, "at": now}
-            for year in years
-        ],
+        table_of(conn, "audit_event").insert(), audit_rows(cluster_id, years, action, detail)
     )
