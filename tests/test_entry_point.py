@@ -13,10 +13,11 @@ from pathlib import Path
 from .workbooks import members_table, write
 
 
-def thidua(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+def thidua(*args: str, db: Path, python: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """The real process (`python [python options] -m thidua_cli ARGS`) on the database `db`."""
     env = {**os.environ, "THIDUA_DB": str(db), "COLUMNS": "200", "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "thidua_cli", *args],
+        [sys.executable, *python, "-m", "thidua_cli", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -6,13 +6,11 @@ year again inside the import's one transaction, through SQLAlchemy on that same 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import query, run, sha256
+from tests.test_entry_point import thidua
 from tests.workbooks import long_table, write
 from thidua_cli.resources import sample_data_dir
 from thidua_cli.store.version import SCHEMA_VERSION
@@ -28,16 +26,7 @@ def _agreed(points: object, code: str = "1.1") -> list[object]:
 def test_an_import_never_loads_sqlalchemy(tmp_path: Path) -> None:
     db = tmp_path / "c7.db"
     assert run(db, "init", "--code", "C7", "--name", "Cụm thi đua số 7").exit_code == 0
-    env = {**os.environ, "THIDUA_DB": str(db), "COLUMNS": "200", "NO_COLOR": "1"}
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "thidua_cli", "import", str(SAMPLES)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = thidua("import", str(SAMPLES), db=db, python=("-X", "importtime"))
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Tổng: 498 mới, 0 cập nhật, 0 không đổi." in done.stdout
     modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]

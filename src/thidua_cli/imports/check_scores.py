@@ -60,7 +60,8 @@ class ScoreChecks:
         self.unit_cache: dict[tuple[str, int], str | Problem] = {}  # (text, year) -> code
         self.criterion_cache: dict[tuple[int, str], tuple | Problem] = {}  # (year, code) -> info
         self.points_cache: dict[tuple, int | object | Problem] = {}  # points after the rules
-        self.good_points: dict[tuple, int] = {}  # (criterion info, points, mark) -> stored
+        # (criterion info, (points, mark)) -> stored: what a long sheet's quick loop looks up
+        self.good_points: dict[tuple, int] = {}
         self._scorers: dict[str, str | Problem] = {}
         self._said: set[tuple[str, int]] = set()  # (message, sheet) said once a sheet
         self.group_values: dict[tuple, int] = {}
@@ -135,7 +136,7 @@ class ScoreChecks:
         if found is None:
             found = self.points_cache[key] = _points_outcome(code, info, points_c, mark)
             if found.__class__ is int:  # the same for every criterion of this kind and maximum
-                self.good_points[(info, points_c, mark)] = found
+                self.good_points[(info, (points_c, mark))] = found
         return found
 
     def resolve_scorer(self, text: str) -> str | Problem:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _LAYERS = ("self", "peer", "agreed")
 _new = tuple.__new__
 _UNKNOWN = object()
+_EMPTY = ("", None)
 # a cell's outcome: its value, and the errors reading it makes as (column, value, message, hint)
 Read = tuple[Any, tuple[tuple[str | None, str, str, str], ...]]
 
@@ -73,11 +74,14 @@ class _LongSheet:
         # layer's points; a column the sheet does not have reads the None appended to the row
         self.good_points: dict[str, dict[object, object]] = {layer: {} for layer in _LAYERS}
         names = ["criterion", self.unit_field, "year", "period", "note"]
-        names += [layer for layer, _ in self.layers]
         indexes = [cols.get(name, -1) for name in names]
         self.quick_cells = itemgetter(*indexes)
+        # a row without one of these columns reads the None appended to it (index -1)
         self.quick_pad = -1 in indexes
-        self.quick_points = [self.good_points[layer] for layer, _ in self.layers]
+        self.code_index = cols.get("criterion", -1)
+        self.quick_layers = [
+            (layer, self.good_points[layer], cols[layer]) for layer, _ in self.layers
+        ]
 
     def read(self, tick: Callable[[int], None]) -> None:
         """Every row below the header. A row whose every value is known good, and whose scores
@@ -105,8 +109,8 @@ class _LongSheet:
         good_scores = checker.good_points
         good_codes, good_units, good_years = self.good_codes, self.good_units, self.good_years
         good_periods, good_notes = self.good_periods, self.good_notes
-        layers = list(zip([layer for layer, _ in self.layers], self.quick_points, strict=True))
-        cells, pad = self.quick_cells, self.quick_pad
+        layers = self.quick_layers
+        cells, pad, code_at = self.quick_cells, self.quick_pad, self.code_index
         accepted_before = len(checker.scores_accepted)
         quick = 0  # rows accepted here (`row` counts its own)
         done = 0
@@ -116,7 +120,11 @@ class _LongSheet:
             done += 1
             if not done % TICK:
                 tick(TICK)
-            if not special and len(values) == values.count("") + values.count(None):
+            if (
+                not special
+                and (code_at < 0 or code_at >= len(values) or values[code_at] in _EMPTY)
+                and len(values) == values.count("") + values.count(None)
+            ):
                 continue  # a blank row (a sheet may hold a million of them before a stray cell)
             if (
                 examples
@@ -135,7 +143,7 @@ class _LongSheet:
             if pad:
                 values.append(None)  # what a column the sheet does not have reads (index -1)
             try:
-                c, u, y, p, n, *raw_points = cells(values)
+                c, u, y, p, n = cells(values)
                 code = good_codes[c]
                 unit_text = good_units[u]
                 year = good_years[y]
@@ -154,13 +162,13 @@ class _LongSheet:
                 cached_row(number, values)
                 continue
             found = []
-            for (layer, good), raw in zip(layers, raw_points, strict=True):
-                points = good.get(raw, _UNKNOWN)
+            for layer, good, at in layers:
+                points = good.get(values[at], _UNKNOWN)
                 if points is None:
                     continue  # no score in this layer
                 if points is _UNKNOWN:
                     break
-                stored = good_scores.get((info, *points))  # type: ignore[misc]
+                stored = good_scores.get((info, points))
                 if stored is None:  # not met yet, a group row, a problem
                     break
                 key = (year, period, unit, code, layer, "")
@@ -173,7 +181,7 @@ class _LongSheet:
                     years_add(year)
                     for key, stored in found:
                         # tuple.__new__: no Python-level NamedTuple __new__ for each score
-                        score = _new(CheckedScore, (*key, stored, note, ref, number))
+                        score = _new(CheckedScore, key + (stored, note, ref, number))
                         score_keys[key] = score
                         accept(score)
                 continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,20 +30,26 @@ class ScoreProgress(Protocol):
     def advance(self, count: int) -> None: ...
 
 
-def _upsert(
+def _upsert_rows(
     db: Db,
     table: str,
-    key: dict[str, Any],
-    new: dict[str, Any],
-    old: Mapping[str, Any] | None,
-) -> str:
-    """Insert or update one row by its natural key, given the row as it stands (or None)."""
-    outcome = diff(old, new)
-    if outcome == "new":
-        db.insert_many(table, [{**key, **new}])
-    elif outcome == "updated":
-        db.update_many(table, tuple(key), [{**new, **{f"k_{k}": v for k, v in key.items()}}])
-    return outcome
+    rows: list[tuple[dict[str, Any], dict[str, Any], Mapping[str, Any] | None, object]],
+    counter: RowCounter,
+) -> None:
+    """Rows by natural key (key, new values, the row as it stands or None, the sheet it came
+    from): each counted, the new ones inserted and the changed ones updated, one executemany
+    each."""
+    inserts, updates = [], []
+    for key, new, old, ref in rows:
+        outcome = diff(old, new)
+        if outcome == "new":
+            inserts.append({**key, **new})
+        elif outcome == "updated":
+            updates.append({**new, **{f"k_{name}": value for name, value in key.items()}})
+        counter.add(ref, outcome)
+    if rows:
+        db.insert_many(table, inserts)
+        db.update_many(table, tuple(rows[0][0]), updates)
 
 
 def write_units(db: Db, unit_rows: dict[str, dict[str, Any]], state: ImportState) -> None:
@@ -109,6 +116,7 @@ def write_rules(
     state: ImportState,
     counter: RowCounter,
 ) -> None:
+    planned: list = []
     for row in rules:
         ref = row["ref"]
         key = {"cluster_id": cluster_id, "key": row["key"], "from_year": row["from_year"]}
@@ -117,7 +125,8 @@ def write_rules(
             counter.add(ref, "unchanged")  # same value: the recorded source stays
             continue
         new = {"value": row["value"], "source": f"sheet Quy chế ({ref.file})"}
-        counter.add(ref, _upsert(db, "rule_setting", key, new, old))
+        planned.append((key, new, old, ref))
+    _upsert_rows(db, "rule_setting", planned, counter)
 
 
 def write_criteria(
@@ -164,6 +173,7 @@ def write_leadership(
     unit_ids: dict[str, int],
     counter: RowCounter,
 ) -> None:
+    planned: list = []
     for row in rows:
         old = state.leadership.get(row["year"])
         if old is not None and old["how"] == "elected":
@@ -176,7 +186,9 @@ def write_leadership(
             "deputy_unit_id": unit_ids[row["deputy"]] if row["deputy"] else None,
             "how": "imported",
         }
-        counter.add(row["ref"], _upsert(db, "leadership", key, new, old))
+        planned.append((key, new, old, row["ref"]))
+
+    _upsert_rows(db, "leadership", planned, counter)
 
 
 def write_scores(
@@ -213,7 +225,7 @@ def write_scores(
         ]
 
     if not existing:  # a first import: every row is new
-        for ref_id, count in collections.Counter(id(s.ref) for s in scores).items():
+        for ref_id, count in collections.Counter(map(id, map(_REF, scores))).items():
             summaries[ref_id].new += count
         progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(scores))
         for start in range(0, len(scores), WRITE_CHUNK):
@@ -248,6 +260,7 @@ def write_scores(
         progress.advance(len(updates))
 
 
+_REF = operator.attrgetter("ref")
 WRITE_CHUNK = 64000  # score rows between two moves of the progress bar
 ROWS_PER_INSERT = 100  # 900 bound values a statement: under SQLite's oldest limit, 999
 _SCORE_COLUMNS = (
@@ -295,6 +308,7 @@ def write_votes(
     unit_ids: dict[str, int],
     counter: RowCounter,
 ) -> None:
+    planned: list = []
     for row in rows:
         key = {
             "cluster_id": cluster_id,
@@ -304,7 +318,8 @@ def write_votes(
         }
         new = {"yes": row["yes"], "members": row["members"], "present": row["present"]}
         old = state.votes.get((row["year"], row["purpose"], row["unit"]))
-        counter.add(row["ref"], _upsert(db, "vote", key, new, old))
+        planned.append((key, new, old, row["ref"]))
+    _upsert_rows(db, "vote", planned, counter)
 
 
 _COMMENDATION_FIELDS = (
