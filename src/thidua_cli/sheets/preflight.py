@@ -5,7 +5,7 @@ each becomes one clear Vietnamese error, found in bounded time and memory, never
 abort inside calamine or gigabytes of memory.
 
 The checks here need only the file system and the zip central directory; the sheet XML itself
-is streamed by `sheetxml.scan_sheet`, which enforces the used-range and cell-length limits."""
+is streamed by `sheetxml.check_sheet`, which enforces the used-range and cell-length limits."""
 
 from __future__ import annotations
 

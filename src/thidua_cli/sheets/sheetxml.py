@@ -6,7 +6,12 @@ checked against the limits (calamine allocates it densely: one stray cell at XFD
 Every writer's XML is understood: elements with or without a namespace prefix (`<x:c>`),
 attributes in either quote. The pass is linear: the data is cut into windows at cell starts,
 and a window is searched with C-speed regular expressions; Python looks only at the few places
-they find. No entity is ever expanded (nothing here is an XML parser)."""
+they find. No entity is ever expanded (nothing here is an XML parser).
+
+The used-range check is on the import's critical path (calamine waits for it): a large part
+is decompressed one chunk ahead in a thread (zlib works without the GIL), windows are spans of
+the chunks as read, not copies, and the cells common writers write are passed over by a
+cheaper search than the full rule (`_uncommon`, then `_unvouched` where it stops)."""
 
 from __future__ import annotations
 
