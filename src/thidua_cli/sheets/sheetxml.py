@@ -212,7 +212,8 @@ class _Bounds:
         except KeyError:
             return True
         first = True
-        with stream, _ReadAhead(stream) as chunks:
+        size = archive.getinfo(part).file_size  # as declared: the stream ends there
+        with stream, _ReadAhead(stream, size) as chunks:
             for data, start, end in _spans(chunks, TextRuns(), self.sheet):
                 if first and not exact:
                     self._start(data[start:end])
@@ -480,11 +481,11 @@ class _ReadAhead:
     this one. At most two chunks wait; leaving the `with` block stops the thread and waits
     for it, so the stream may be closed then. A read error is raised where the chunk is read."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], size: int) -> None:
         self._stream = stream
         self._thread: threading.Thread | None = None
         self._seen: list[bytes] = []  # the first two chunks read
-        if getattr(stream, "_left", 0) > CHUNK:  # ZipExtFile: what is left to read
+        if size > CHUNK:
             self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
             self._stop = threading.Event()
             self._thread = threading.Thread(target=self._run, daemon=True)
