@@ -147,3 +147,26 @@ def test_version_without_the_heavy_libraries(tmp_path: Path) -> None:
     loaded = done.stderr.decode()
     for heavy in ("sqlalchemy", "openpyxl", "jinja2", "python_calamine", "docx"):
         assert f" {heavy}\n" not in loaded and f" {heavy}." not in loaded, heavy
+
+
+def test_import_summary_on_a_cp1258_console_is_drawn_in_ascii(tmp_path: Path) -> None:
+    from tests.workbooks import members_table, write
+
+    write(tmp_path / "thanh-vien.xlsx", members_table())
+    done = shell(
+        '$T --db x.db init --code C7 --name "Cụm 7" > /dev/null && '
+        "$T --db x.db import thanh-vien.xlsx > out.txt",
+        tmp_path,
+        PYTHONIOENCODING="cp1258",
+    )
+    assert done.returncode == 0, done.stderr.decode("cp1258", "replace")
+    out = _vietnamese((tmp_path / "out.txt").read_bytes(), "cp1258")
+    lines = out.splitlines()
+    # box drawing characters are not in cp1258: the lines Rich draws there, never `?`
+    assert lines[1].startswith("+---") and "?" not in out
+    assert [c.strip() for c in lines[2].strip("|").split("|")][:3] == [
+        "Tệp",
+        "Sheet",
+        "Loại bảng",
+    ]
+    assert lines[4].startswith("| thanh-vien.xlsx | Đơn vị ")

@@ -6,10 +6,23 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from tests.conftest import error_lines, only_error, query, run, scores, total_line
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from tests.conftest import (
+    RUNNER_ENV,
+    error_lines,
+    only_error,
+    query,
+    run,
+    scores,
+    summary_rows,
+    total_line,
+)
 from tests.workbooks import (
     CODES,
     NA,
+    NAMES,
     Table,
     criteria_table,
     members_table,
@@ -17,6 +30,7 @@ from tests.workbooks import (
     self_scores,
     write,
 )
+from thidua_cli.cli.app import app
 
 HND = {"1.1": 19, "1.2": "18,5", "2": 28, "3": 18, "4": 10, "5": "3", "6": None, "7": 1, "8": None}
 
@@ -169,3 +183,103 @@ def test_score_above_max_in_a_form_names_the_cell(seeded: Path, tmp_path: Path) 
     assert [(e.row, e.column, e.message) for e in error_lines(result)] == [
         (str(table.row_of(7)), "D", "Điểm 12 vượt điểm tối đa 10 của tiêu chí 4.")
     ]
+
+
+def test_header_under_twelve_title_rows_is_found(seeded: Path, tmp_path: Path) -> None:
+    # rows 1-12 are titles (none of them a header), row 13 blank, the header at rows 14-15
+    table = self_form_table("Hội Nông dân tỉnh", HND)
+    table.titles = [
+        *table.titles,
+        *(f"Căn cứ Quyết định số {n}/QĐ-UBND về công tác thi đua" for n in range(9)),
+    ]
+    assert table.header_row == 14
+    result = run(seeded, "import", write(tmp_path / "hoi-nong-dan.xlsx", table))
+    assert result.exit_code == 0, result.output
+    got = scores(seeded)
+    assert got[("HND", "1.2", "self", "", "FY", 2023)] == 18.5
+    assert len(got) == 7
+
+
+def test_same_header_in_other_columns_is_read_by_its_own_columns(
+    seeded: Path, tmp_path: Path
+) -> None:
+    # one template, one unit's copy with a blank column A: each file's header read afresh
+    shifted = self_form_table("Hội Nông dân tỉnh", HND)
+    shifted.header = [None, *shifted.header]
+    shifted.header2 = [None, *(shifted.header2 or [])]
+    shifted.rows = [None if row is None else [None, *row] for row in shifted.rows]
+    result = run(
+        seeded,
+        "import",
+        write(tmp_path / "a.xlsx", self_form_table("Tỉnh Đoàn", self_scores("TD"))),
+        write(tmp_path / "b.xlsx", shifted),
+        write(tmp_path / "c.xlsx", self_form_table("Hội Cựu chiến binh tỉnh", self_scores("CCB"))),
+    )
+    assert result.exit_code == 0, result.output
+    got = scores(seeded)
+    assert got[("HND", "1.2", "self", "", "FY", 2023)] == 18.5
+    assert got[("TD", "1.1", "self", "", "FY", 2023)] == 20 - CODES.index("TD") % 3
+    assert got[("CCB", "2", "self", "", "FY", 2023)] == 28 - CODES.index("CCB") % 2
+    assert {k[0] for k in got} == {"HND", "TD", "CCB"}
+
+
+def _a_year_of_forms(folder: Path) -> list[str]:
+    """Every unit's year-end and half-year form, in folders named as clerks name them; the
+    names the summary shows."""
+    names = []
+    for code in CODES:
+        for period, title in (("ca-nam", "NĂM 2023"), ("6-thang", "6 THÁNG ĐẦU NĂM 2023")):
+            name = f"tu-cham-{period}/{code.lower()}-bang-tu-cham-diem-thi-dua.xlsx"
+            table = self_form_table(NAMES[code], self_scores(code), year_title=title)
+            write(folder / name, table)
+            names.append(f"nam-2023/{name}")
+    return names
+
+
+def test_summary_of_many_forms_lists_every_file(seeded: Path, tmp_path: Path) -> None:
+    names = _a_year_of_forms(tmp_path / "nam-2023")
+    result = run(seeded, "import", tmp_path / "nam-2023")
+    assert result.exit_code == 0, result.output
+    headings = next(line for line in result.stdout.splitlines() if line.startswith("┃"))
+    assert [c.strip() for c in headings.strip("┃").split("┃")] == [
+        "Tệp",
+        "Sheet",
+        "Loại bảng",
+        "Số dòng",
+        "Mới",
+        "Cập nhật",
+        "Không đổi",
+    ]
+    rows = summary_rows(result)
+    assert sorted(row[0] for row in rows) == sorted(names)
+    td = next(
+        row for row in rows if row[0] == "nam-2023/tu-cham-ca-nam/td-bang-tu-cham-diem-thi-dua.xlsx"
+    )
+    assert td[1:] == ("Bảng tự chấm", "bảng tự chấm của đơn vị", "15", "6", "0", "0")
+    stored = len(scores(seeded, "1=1"))
+    assert total_line(result) == f"Tổng: {stored} mới, 0 cập nhật, 0 không đổi."
+    # the numbers stand right-aligned under their headings
+    line = next(line for line in result.stdout.splitlines() if "/td-bang-tu" in line)
+    assert line.endswith("│      15 │   6 │        0 │         0 │")
+
+
+def test_summary_in_an_80_column_terminal_wraps_and_keeps_every_name(
+    seeded: Path, tmp_path: Path
+) -> None:
+    names = _a_year_of_forms(tmp_path / "nam-2023")
+    runner = CliRunner(env={**RUNNER_ENV, "COLUMNS": "80"})
+    result = runner.invoke(app, ["--db", str(seeded), "import", str(tmp_path / "nam-2023")])
+    assert result.exit_code == 0, result.output
+    table = [line for line in result.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table and all(cell_len(line) <= 80 for line in table)
+    # a file name is wrapped over the lines of its row (after a `/` where it can), never cut
+    files: list[str] = []
+    for line in table:
+        if line.startswith("│"):
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            if cells[3]:  # the first line of a row has its numbers
+                files.append(cells[0])
+            else:
+                files[-1] += cells[0]
+    assert sorted(files) == sorted(names)
+    assert "…" not in result.stdout

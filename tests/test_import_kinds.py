@@ -69,6 +69,39 @@ def test_summary_with_no_known_unit_is_refused_not_a_scoring_table(
     assert scores(seeded) == {}
 
 
+def test_units_under_a_header_of_no_known_column_are_refused(seeded: Path, tmp_path: Path) -> None:
+    # `Kết quả` names no column of any kind; the units under it still make it a score sheet
+    table = Table(
+        "Kết quả",
+        ["Chỉ tiêu", "Kết quả", None],
+        [["1.1", 18, 19], ["1.2", 17, 20]],
+        titles=["KẾT QUẢ NĂM 2023"],
+        header2=[None, "TD", "HND"],
+    )
+    result = run(seeded, "import", write(tmp_path / "ket-qua.xlsx", table))
+    assert result.exit_code == 1
+    line = only_error(result)
+    assert (line.sheet, line.row, line.value) == ("Kết quả", "3", "Kết quả")
+    assert line.message.startswith("Bảng có cột điểm theo từng đơn vị (“Kết quả”)")
+    assert scores(seeded) == {}
+
+
+def test_near_miss_under_title_rows_says_what_is_missing(seeded: Path, tmp_path: Path) -> None:
+    table = Table(
+        "Bỏ phiếu",
+        ["Năm", "Nội dung", "Mã đơn vị", "Tổng số thành viên", "Số có mặt"],
+        # a blank row first: a known unit right under the header makes it a score sheet by unit
+        [None, [2023, "Dẫn đầu", "TD", 8, 8]],
+        titles=["CỤM THI ĐUA SỐ 7", "KẾT QUẢ BỎ PHIẾU BÌNH XÉT THI ĐUA NĂM 2023"],
+    )
+    result = run(seeded, "import", write(tmp_path / "bo-phieu.xlsx", table))
+    assert (
+        "Bỏ qua: bo-phieu.xlsx › Bỏ phiếu: giống kết quả bỏ phiếu (tiêu đề ở dòng 4) nhưng thiếu "
+        "cột “Số phiếu đồng ý”, bỏ qua." in result.stderr
+    )
+    assert query(seeded, "SELECT count(*) FROM vote") == [(0,)]
+
+
 def test_a_header_two_kinds_fit_asks_for_kind(seeded: Path, tmp_path: Path) -> None:
     table = Table(
         "Tổng hợp",

@@ -81,8 +81,11 @@ class ProgressBar(ImportProgress):
             self._shown = True  # a late timer must not start it now
 
 
+_SUMMARY_COLUMNS = ("Tệp", "Sheet", "Loại bảng", "Số dòng", "Mới", "Cập nhật", "Không đổi")
+
+
 def print_import_report(report: ImportReport) -> None:
-    from rich.table import Table
+    from .boxtable import Column, box_table
 
     console, diag = out(), err()
     for line in report.skipped:
@@ -108,18 +111,14 @@ def print_import_report(report: ImportReport) -> None:
             )
         )
         return
-    table = Table(
-        header_style="bold", title="Kết quả nhập" + (" (chạy thử)" if report.dry_run else "")
-    )
-    for name in ("Tệp", "Sheet", "Loại bảng", "Số dòng", "Mới", "Cập nhật", "Không đổi"):
-        table.add_column(
-            name, justify="right" if name in ("Số dòng", "Mới", "Cập nhật", "Không đổi") else "left"
-        )
-    for s in report.sheets:
-        table.add_row(
-            s.file, s.sheet, s.label, str(s.rows), str(s.new), str(s.updated), str(s.unchanged)
-        )
-    console.print(table)
+    # one line per sheet, drawn as text: a Rich Table of a few hundred forms is slow to render
+    columns = [Column(name, numeric=index >= 3) for index, name in enumerate(_SUMMARY_COLUMNS)]
+    rows = [
+        (s.file, s.sheet, s.label, str(s.rows), str(s.new), str(s.updated), str(s.unchanged))
+        for s in report.sheets
+    ]
+    title = "Kết quả nhập" + (" (chạy thử)" if report.dry_run else "")
+    console.print(box_table(title, columns, rows, console.options), soft_wrap=True)
     new, updated, unchanged = report.totals
     console.print(f"Tổng: {new} mới, {updated} cập nhật, {unchanged} không đổi.")
     if report.changes:

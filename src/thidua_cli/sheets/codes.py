@@ -6,6 +6,7 @@ unique and a unit's form numbered the same way finds the same criteria."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ROMAN = re.compile(r"^[IVXLC]+$")
@@ -35,6 +36,11 @@ def qualify_codes(codes: list[str]) -> list[str]:
     """The codes of one sheet's table, in sheet order, as they are stored: letters under their
     numbered code (`1.a`), and every code prefixed by its section when the numbering restarts
     in a section (`II.1`). Codes that are unique as written stay as written."""
+    return list(_qualified(tuple(codes)))
+
+
+@functools.lru_cache(maxsize=256)  # every unit's form of one template has the same codes
+def _qualified(codes: tuple[str, ...]) -> tuple[str, ...]:
     section = ""
     numbered = ""  # the nearest earlier numbered code of the current section
     lettered: list[tuple[str, str]] = []  # (section, code with letters under their parent)
@@ -59,11 +65,11 @@ def qualify_codes(codes: list[str]) -> list[str]:
     # code repeated in a table numbered on (I: 1, 2; II: 3, 2) is a mistake to report
     restarted = bool(repeated) and all(first_number.get(sect) == "1" for sect in repeated)
     if not restarted:
-        return [code for _, code in lettered]
-    return [
+        return tuple(code for _, code in lettered)
+    return tuple(
         code if is_section(code) or not sect or code.startswith(sect + ".") else f"{sect}.{code}"
         for sect, code in lettered
-    ]
+    )
 
 
 def sections_of(rows: list[int], codes: list[str]) -> dict[int, str]:

@@ -79,13 +79,21 @@ def header_keys(text: str) -> tuple[str, ...]:
     return (key, stripped) if stripped and stripped != key else (key,)
 
 
+# A candidate header: each column with the texts to try, best first (a two-row header tries
+# the lower cell, both cells, the upper cell).
+Header = tuple[tuple[int, tuple[str, ...]], ...]
+
+
+@functools.lru_cache(maxsize=4096)  # forms of one template repeat the same header rows
 def _match_columns(
-    spec: KindSpec, headers: dict[int, list[str]]
-) -> tuple[dict[str, int], list[int]]:
-    table = _alias_table(spec)
+    kind: str, header: Header
+) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+    """The column of each field the header names (the best-ranked alias wins a field), and the
+    columns that name none."""
+    table = _alias_table(KINDS[kind])
     best: dict[str, tuple[int, int]] = {}
     unmatched = []
-    for col, variants in headers.items():
+    for col, variants in header:
         hit = None
         for variant in variants:
             for key in header_keys(variant):
@@ -105,16 +113,48 @@ def _match_columns(
             best[name] = (col, rank)
         else:
             unmatched.append(col)
-    return {name: col for name, (col, _) in best.items()}, unmatched
+    return tuple((name, col) for name, (col, _) in best.items()), tuple(unmatched)
+
+
+@functools.cache
+def _every_alias() -> frozenset[str]:
+    return frozenset(key for spec in KINDS.values() for key in _alias_table(spec))
+
+
+def _names_nothing(header: Header, shown: dict[int, str], units_below: set[int]) -> bool:
+    """A candidate header none of whose texts is an alias of any kind, no column naming a score
+    layer, no unit under it: no kind can make anything of it (it names no field, and every kind
+    requires one, a near miss two; a score layer or a unit under a column is what makes a sheet
+    refused as a scoring table). Title and data rows are passed over this way."""
+    aliases = _every_alias()
+    for _, variants in header:
+        for text in variants:
+            for key in header_keys(text):
+                if key in aliases:
+                    return False
+    return not any(col in units_below or layer_named(text) for col, text in shown.items())
 
 
 def _row_text(values: list[object]) -> dict[int, str]:
-    # Excel stores 1 as 1.0: a numbering row 1 2 3 must read as such, not as 1.0 2.0 3.0
-    texts = {
-        i: str(int(v)) if isinstance(v, float) and v.is_integer() else clean(v)
-        for i, v in enumerate(values)
-    }
-    return {i: t for i, t in texts.items() if t}
+    texts: dict[int, str] = {}
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        if value.__class__ is str:
+            text = _cell_text(value)  # type: ignore[arg-type]
+        elif isinstance(value, float) and value.is_integer():
+            # Excel stores 1 as 1.0: a numbering row 1 2 3 must read as such, not as 1.0 2.0 3.0
+            text = str(int(value))
+        else:
+            text = clean(value)
+        if text:
+            texts[i] = text
+    return texts
+
+
+@functools.lru_cache(maxsize=8192)  # a template's titles and headers come back in every form
+def _cell_text(value: str) -> str:
+    return clean(value)
 
 
 def _merge_fill(
@@ -139,6 +179,7 @@ def detect_layout(
     head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 1))
     texts = [_row_text(values) for _, values in head]  # each row's texts, read once
     kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
+    every_kind_needs_a_field = all(spec.required for spec in kinds)
     best: Layout | None = None
     near: NearMiss | None = None
     near_score = 0
@@ -148,8 +189,8 @@ def detect_layout(
         top = texts[index]
         if not top:
             continue
-        candidates: list[tuple[tuple[int, ...], dict[int, list[str]], dict[int, str]]] = [
-            ((row_number,), {c: [t] for c, t in top.items()}, top)
+        candidates: list[tuple[tuple[int, ...], Header, dict[int, str]]] = [
+            ((row_number,), tuple((c, (t,)) for c, t in top.items()), top)
         ]
         units_below: set[int] = set()
         if index + 1 < len(head):
@@ -158,20 +199,23 @@ def detect_layout(
             units_below = {col for col, text in below.items() if unit_lookup(text)}
             if below and not _is_numbering_row(below) and not _has_numbers(below_values):
                 filled = _merge_fill(top, row_number, sheet.merged)
-                variants: dict[int, list[str]] = {}
+                variants: list[tuple[int, tuple[str, ...]]] = []
                 shown: dict[int, str] = {}
                 for col in sorted(set(filled) | set(below)):
                     upper, lower = filled.get(col, ""), below.get(col, "")
                     if lower and upper:
-                        variants[col] = [lower, f"{upper} {lower}", upper]
+                        variants.append((col, (lower, f"{upper} {lower}", upper)))
                         shown[col] = f"{upper} / {lower}"
                     else:
-                        variants[col] = [lower or upper]
+                        variants.append((col, (lower or upper,)))
                         shown[col] = lower or upper
-                candidates.append(((row_number, below_number), variants, shown))
-        for rows, variants, shown in candidates:
+                candidates.append(((row_number, below_number), tuple(variants), shown))
+        for rows, header, shown in candidates:
+            if every_kind_needs_a_field and _names_nothing(header, shown, units_below):
+                continue
             for spec in kinds:
-                fields, unmatched = _match_columns(spec, variants)
+                matched, unmatched = _match_columns(spec.kind, header)
+                fields = dict(matched)
                 unit_columns: dict[int, str] = {}
                 if spec.kind == "wide_scores":
                     if {"unit_code", "unit_name", "self", "peer"} & set(fields):
@@ -256,7 +300,7 @@ _NOT_UNIT = ("tong", "cong", "ghi chu", "xep loai", "xep hang", "hang", "stt", "
 
 
 def _wide_unit_columns(
-    unmatched: list[int], shown: dict[int, str], unit_lookup: Callable[[str], str | None]
+    unmatched: tuple[int, ...], shown: dict[int, str], unit_lookup: Callable[[str], str | None]
 ) -> dict[int, str]:
     """Columns of a wide score sheet that name units. Needs at least one known unit; then every
     other named column is taken as a unit too, so that a misspelt unit is reported, not lost."""
