@@ -121,18 +121,25 @@ def _every_alias() -> frozenset[str]:
     return frozenset(key for spec in KINDS.values() for key in _alias_table(spec))
 
 
-def _names_nothing(header: Header, shown: dict[int, str], units_below: set[int]) -> bool:
-    """A candidate header none of whose texts is an alias of any kind, no column naming a score
-    layer, no unit under it: no kind can make anything of it (it names no field, and every kind
-    requires one, a near miss two; a score layer or a unit under a column is what makes a sheet
-    refused as a scoring table). Title and data rows are passed over this way."""
+def _kinds_to_try(
+    header: Header, shown: dict[int, str], units_below: set[int], kinds: list[KindSpec]
+) -> list[KindSpec]:
+    """The kinds that can make something of a candidate header. One none of whose texts is an
+    alias of any kind names no field: no kind gets a layout or a near miss from it (every kind
+    requires a field, a near miss two). All it can still be is a score sheet by unit refused as
+    a scoring table, when a column names a score layer or has a unit under it. Title and data
+    rows are passed over this way."""
+    if not all(spec.required for spec in kinds):
+        return kinds
     aliases = _every_alias()
     for _, variants in header:
         for text in variants:
             for key in header_keys(text):
                 if key in aliases:
-                    return False
-    return not any(col in units_below or layer_named(text) for col, text in shown.items())
+                    return kinds
+    if any(col in units_below or layer_named(text) for col, text in shown.items()):
+        return [spec for spec in kinds if spec.kind == "criteria"]
+    return []
 
 
 def _row_text(values: list[object]) -> dict[int, str]:
@@ -179,7 +186,6 @@ def detect_layout(
     head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 1))
     texts = [_row_text(values) for _, values in head]  # each row's texts, read once
     kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
-    every_kind_needs_a_field = all(spec.required for spec in kinds)
     best: Layout | None = None
     near: NearMiss | None = None
     near_score = 0
@@ -211,9 +217,7 @@ def detect_layout(
                         shown[col] = lower or upper
                 candidates.append(((row_number, below_number), tuple(variants), shown))
         for rows, header, shown in candidates:
-            if every_kind_needs_a_field and _names_nothing(header, shown, units_below):
-                continue
-            for spec in kinds:
+            for spec in _kinds_to_try(header, shown, units_below, kinds):
                 matched, unmatched = _match_columns(spec.kind, header)
                 fields = dict(matched)
                 unit_columns: dict[int, str] = {}
