@@ -317,3 +317,23 @@ def test_unit_of_the_person_must_be_a_member(seeded: Path, tmp_path: Path) -> No
     line = only_error(result)
     assert (line.row, line.column) == (str(tables[0].first_data_row), "G")
     assert line.message == "Đơn vị “Sở Tài chính” không có trong danh sách đơn vị."
+
+
+def test_names_differing_only_by_a_diacritic_are_two_people(seeded: Path, tmp_path: Path) -> None:
+    """Tâm and Tám are two people; NGUYỄN VĂN TÂM is Nguyễn Văn Tâm written in capitals."""
+    rows = [
+        [1, "Nguyễn Văn Tâm", "Nam", None, "Kinh", "Chuyên viên", "TD", "Giấy khen", None, None],
+        [2, "Nguyễn Văn Tám", "Nam", None, "Kinh", "Chuyên viên", "TD", "Giấy khen", None, None],
+    ]
+    result = run(seeded, "import", write(tmp_path / "kt.xlsx", *commendations_tables(rows)))
+    assert result.exit_code == 0, result.output
+    assert sorted(r for (r,) in query(seeded, "SELECT recipient FROM commendation")) == [
+        "Nguyễn Văn Tám",
+        "Nguyễn Văn Tâm",
+    ]
+    capitals = [[1, "NGUYỄN VĂN TÂM", "Nam", None, "Kinh", "Chuyên viên", "TD", "Giấy khen"]]
+    twice = commendations_tables(rows[:1] + [capitals[0] + [None, None]])
+    again = run(seeded, "import", write(tmp_path / "kt2.xlsx", *twice))
+    assert again.exit_code == 1
+    line = only_error(again)
+    assert line.message.startswith("“NGUYỄN VĂN TÂM” (TD) đã có cùng hình thức khen thưởng")

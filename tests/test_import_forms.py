@@ -200,6 +200,23 @@ def test_header_under_twelve_title_rows_is_found(seeded: Path, tmp_path: Path) -
     assert len(got) == 7
 
 
+def test_numbering_row_under_a_header_ending_on_row_sixteen_is_skipped(
+    seeded: Path, tmp_path: Path
+) -> None:
+    # the header at rows 15-16 (the last a header may start on, two rows deep), (1) (2) … at 17
+    table = self_form_table("Hội Nông dân tỉnh", HND)
+    table.titles = [
+        *table.titles,
+        *(f"Căn cứ Quyết định số {n}/QĐ-UBND về công tác thi đua" for n in range(10)),
+    ]
+    assert table.header_row == 15
+    result = run(seeded, "import", write(tmp_path / "hoi-nong-dan.xlsx", table))
+    assert result.exit_code == 0, result.output
+    got = scores(seeded)
+    assert got[("HND", "1.2", "self", "", "FY", 2023)] == 18.5
+    assert len(got) == 7
+
+
 def test_same_header_in_other_columns_is_read_by_its_own_columns(
     seeded: Path, tmp_path: Path
 ) -> None:

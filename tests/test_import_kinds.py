@@ -102,6 +102,35 @@ def test_near_miss_under_title_rows_says_what_is_missing(seeded: Path, tmp_path:
     assert query(seeded, "SELECT count(*) FROM vote") == [(0,)]
 
 
+def test_a_unit_under_the_unit_column_is_data_not_a_score_column(
+    seeded: Path, tmp_path: Path
+) -> None:
+    # TD right under `Mã đơn vị`: a member's row, not one score column per unit
+    table = Table(
+        "Bỏ phiếu",
+        ["Năm", "Nội dung", "Mã đơn vị", "Tổng số thành viên", "Số có mặt"],
+        [[2023, "Dẫn đầu", "TD", 8, 8]],
+        titles=["KẾT QUẢ BỎ PHIẾU BÌNH XÉT THI ĐUA NĂM 2023"],
+    )
+    result = run(seeded, "import", write(tmp_path / "bo-phieu.xlsx", table))
+    assert "cột điểm theo từng đơn vị" not in result.output
+    assert "nhưng thiếu cột “Số phiếu đồng ý”, bỏ qua." in result.stderr
+    assert query(seeded, "SELECT count(*) FROM vote") == [(0,)]
+
+
+def test_a_title_naming_a_score_layer_is_not_a_score_column(seeded: Path, tmp_path: Path) -> None:
+    table = Table(
+        "Tự chấm",
+        ["Ghi nhận", "Kết quả"],
+        [["Hoàn thành", "Tốt"]],
+        titles=["BẢNG TỰ CHẤM ĐIỂM THI ĐUA"],
+    )
+    result = run(seeded, "import", write(tmp_path / "tu-cham.xlsx", table))
+    assert result.exit_code == 1
+    assert "cột điểm theo từng đơn vị" not in result.output
+    assert "không nhận ra loại bảng" in result.stderr
+
+
 def test_a_header_two_kinds_fit_asks_for_kind(seeded: Path, tmp_path: Path) -> None:
     table = Table(
         "Tổng hợp",

@@ -26,8 +26,12 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if not text.isprintable():
-        text = _UNSAFE.sub("", text)
+    if text.isprintable():
+        # the usual cell: its only whitespace is the ASCII space (every other space, tab and
+        # newline is not printable), so only a run of spaces needs the regular expression
+        text = unicodedata.normalize("NFC", text)
+        return (_SPACES.sub(" ", text) if "  " in text else text).strip()
+    text = _UNSAFE.sub("", text)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

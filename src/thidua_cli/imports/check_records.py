@@ -126,7 +126,9 @@ class RecordChecks:
             code = self.unit(rec.ref, rec.row, rec.ref.letter("unit"), rec.unit, rec.year)
             if code is None:
                 continue
-            key = (rec.year, rec.period, fold(rec.recipient), fold_once(rec.award), code)
+            # the same person written in other letter case is the same person; diacritics
+            # are not: Tâm and Tám are two people
+            key = (rec.year, rec.period, rec.recipient.casefold(), fold_once(rec.award), code)
             if key in seen:
                 self.error(
                     rec.ref,

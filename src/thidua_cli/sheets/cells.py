@@ -63,10 +63,14 @@ class RowReader:
         return value
 
     def text(self, row: int, values: list[object], name: str, required: bool = False) -> str | None:
-        value = self.raw(row, values, name)
+        # `raw` written out: a long list reads several text cells a row
+        col = self.cols.get(name)
+        value = values[col] if col is not None and col < len(values) else None
+        if value == "" and self.sheet.special:
+            value = self.cell(row, values, col)  # type: ignore[arg-type]
         if value is BAD:
             return None
-        if isinstance(value, ErrorCell):
+        if value.__class__ is ErrorCell:
             if required:
                 self.error(
                     row,

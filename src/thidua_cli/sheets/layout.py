@@ -121,18 +121,42 @@ def _every_alias() -> frozenset[str]:
     return frozenset(key for spec in KINDS.values() for key in _alias_table(spec))
 
 
-def _names_nothing(header: Header, shown: dict[int, str], units_below: set[int]) -> bool:
-    """A candidate header none of whose texts is an alias of any kind, no column naming a score
-    layer, no unit under it: no kind can make anything of it (it names no field, and every kind
-    requires one, a near miss two; a score layer or a unit under a column is what makes a sheet
-    refused as a scoring table). Title and data rows are passed over this way."""
+def _kinds_to_try(header: Header, units_below: set[int], kinds: list[KindSpec]) -> list[KindSpec]:
+    """The kinds that can make something of a candidate header. One none of whose texts is an
+    alias of any kind names no field: no kind gets a layout or a near miss from it (every kind
+    requires a field, a near miss two). All it can still be is a score sheet by unit, refused
+    as a scoring table, when units are written under it. Title and data rows are passed over
+    this way."""
+    if not all(spec.required for spec in kinds):
+        return kinds
     aliases = _every_alias()
     for _, variants in header:
         for text in variants:
             for key in header_keys(text):
                 if key in aliases:
-                    return False
-    return not any(col in units_below or layer_named(text) for col, text in shown.items())
+                    return kinds
+    if units_below:
+        return [spec for spec in kinds if spec.kind == "criteria"]
+    return []
+
+
+@functools.cache
+def _unit_field_aliases() -> frozenset[str]:
+    """Every header that names a unit column (Mã đơn vị, Đơn vị, Đơn vị chấm…) in any kind."""
+    fields = {"unit_code", "unit_name", "unit", "scorer"}
+    return frozenset(
+        key
+        for spec in KINDS.values()
+        for key, (field_name, _) in _alias_table(spec).items()
+        if field_name in fields
+    )
+
+
+def _names_unit_field(text: str) -> bool:
+    """Whether a header (its lower part, when two rows deep) names a unit column: units written
+    under it are data, not one score column per unit."""
+    aliases = _unit_field_aliases()
+    return any(key in aliases for key in header_keys(text.split(" / ")[-1]))
 
 
 def _row_text(values: list[object]) -> dict[int, str]:
@@ -176,10 +200,11 @@ def detect_layout(
 ) -> Layout | NearMiss | Ambiguous | None:
     """The best-matching kind and header, a near miss (for a helpful message), two kinds that
     fit equally well, or None."""
-    head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 1))
+    # the rows a header may start on, the row under the last of them (a header two rows deep),
+    # and the row under that (a numbering row under such a header)
+    head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 2))
     texts = [_row_text(values) for _, values in head]  # each row's texts, read once
     kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
-    every_kind_needs_a_field = all(spec.required for spec in kinds)
     best: Layout | None = None
     near: NearMiss | None = None
     near_score = 0
@@ -211,9 +236,7 @@ def detect_layout(
                         shown[col] = lower or upper
                 candidates.append(((row_number, below_number), tuple(variants), shown))
         for rows, header, shown in candidates:
-            if every_kind_needs_a_field and _names_nothing(header, shown, units_below):
-                continue
-            for spec in kinds:
+            for spec in _kinds_to_try(header, units_below, kinds):
                 matched, unmatched = _match_columns(spec.kind, header)
                 fields = dict(matched)
                 unit_columns: dict[int, str] = {}
@@ -226,11 +249,19 @@ def detect_layout(
                 elif any(fields.get(f) in units_below for f in ("self", "peer", "agreed")):
                     continue  # units named under a merged `Điểm tự chấm`: one column per unit
                 elif spec.kind == "criteria":
-                    scored = [c for c in unmatched if layer_named(shown[c]) or c in units_below]
+                    scored = [
+                        c
+                        for c in unmatched
+                        if (layer_named(shown[c]) or c in units_below)
+                        and not _names_unit_field(shown[c])
+                    ]
                     if scored:
                         # a sheet with score columns (one per unit, under `Điểm thống nhất`) is
-                        # never a scoring table: read as one, it would rewrite the criteria
-                        if forced_kind is None and per_unit is None:
+                        # never a scoring table: read as one, it would rewrite the criteria. It
+                        # is refused as such when units are written under it or its header names
+                        # a column of one (a title row naming `tự chấm` does neither)
+                        by_unit = fields or any(c in units_below for c in scored)
+                        if forced_kind is None and per_unit is None and by_unit:
                             per_unit = NearMiss(
                                 "wide_scores", [], rows[0], refused=shown[scored[0]]
                             )
