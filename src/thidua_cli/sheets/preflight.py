@@ -5,12 +5,13 @@ each becomes one clear Vietnamese error, found in bounded time and memory, never
 abort inside calamine or gigabytes of memory.
 
 The checks here need only the file system and the zip central directory; the sheet XML itself
-is streamed by `sheetxml.scan_sheet`, which enforces the used-range and cell-length limits."""
+is streamed by `sheetxml.check_sheet`, which enforces the used-range and cell-length limits."""
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import stat
 import struct
@@ -39,6 +40,9 @@ EXCEL_MAX_ROWS = 1_048_576
 # marks each place it covers
 MAX_ERROR_CELLS = 1_000_000
 EXCEL_MAX_COLS = 16_384
+# a file up to this size is kept in memory as it is read for its digest: its zip directory and
+# parts are then read from there, not from the disk again (a folder of small forms)
+KEEP_FILE_BYTES = 16 << 20
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -85,6 +89,7 @@ class FileFacts:
     sha256: str
     head: bytes
     size: int
+    data: bytes | None = None  # the whole file, when it is at most KEEP_FILE_BYTES
 
 
 def check_file(path: Path, suffix: str) -> FileFacts:
@@ -120,6 +125,7 @@ def check_file(path: Path, suffix: str) -> FileFacts:
         raise _os_problem(exc) from None
     digest = hashlib.sha256()
     head = b""
+    kept: list[bytes] | None = [] if info.st_size <= KEEP_FILE_BYTES else None
     try:
         _check_kind(os.fstat(fd).st_mode)  # the same file that stat saw
         read = 0
@@ -135,11 +141,16 @@ def check_file(path: Path, suffix: str) -> FileFacts:
                     f"Tệp quá lớn (hơn {_mb(limit)} MB).", "Kiểm tra lại tệp rồi nhập lại."
                 )
             digest.update(chunk)
+            if kept is not None:
+                kept.append(chunk)
+                if read > KEEP_FILE_BYTES:  # the file grew: read on, keep nothing
+                    kept = None
     except OSError as exc:
         raise _os_problem(exc) from None
     finally:
         os.close(fd)
-    return FileFacts(digest.hexdigest(), head, read)
+    data = b"".join(kept) if kept is not None else None
+    return FileFacts(digest.hexdigest(), head, read, data)
 
 
 def _check_kind(mode: int) -> None:
@@ -203,13 +214,16 @@ def is_encrypted_ole(head: bytes, path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data
 
 
-def check_central_directory(path: Path, size: int) -> None:
+def check_central_directory(path: Path, size: int, data: bytes | None = None) -> None:
     """The zip's entry count, read from its end record before `zipfile` builds one object per
-    entry (a small file may declare millions)."""
-    with path.open("rb") as handle:
-        tail_size = min(size, 65_536 + 22)
-        handle.seek(size - tail_size)
-        tail = handle.read(tail_size)
+    entry (a small file may declare millions). `data`: the file's bytes, when kept."""
+    tail_size = min(size, 65_536 + 22)
+    if data is not None:
+        tail = data[len(data) - tail_size :]
+    else:
+        with path.open("rb") as handle:
+            handle.seek(size - tail_size)
+            tail = handle.read(tail_size)
     at = tail.rfind(EMPTY_ZIP_MAGIC)
     if at < 0 or at + 22 > len(tail):
         raise FileRefused(*DAMAGED)
@@ -221,12 +235,15 @@ def check_central_directory(path: Path, size: int) -> None:
         )
 
 
-def open_zip(path: Path, size: int) -> zipfile.ZipFile:
+def open_zip(path: Path, size: int, data: bytes | None = None) -> zipfile.ZipFile:
     """The archive, once its central directory is sane: no encrypted part, no part and no
-    total that decompresses beyond the limits, no absurd compression ratio."""
-    check_central_directory(path, size)
+    total that decompresses beyond the limits, no absurd compression ratio. Read from `data`
+    (the file's bytes, as digested) when given, else from the file."""
+    if data is not None:
+        size = len(data)
+    check_central_directory(path, size, data)
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise FileRefused(*DAMAGED) from None
     try:
@@ -278,17 +295,19 @@ def part_limit(name: str) -> int:
     return MAX_MEMBER_BYTES  # images, embedded objects: never parsed, only bounded
 
 
-def verify_part(archive: zipfile.ZipFile, name: str) -> None:
+def verify_part(archive: zipfile.ZipFile, name: str, keep: bool = False) -> bytes | None:
     """Read a part whole (its real size is bounded by what it declares, and a lie is caught
     by the CRC) and look for a run of text too long to be a cell. For the parts calamine reads
-    besides the sheets: the shared strings, workbook.xml, styles.xml, the relationships."""
+    besides the sheets: the shared strings, workbook.xml, styles.xml, the relationships.
+    Returns the part's data when `keep` (None when the part is missing)."""
     try:
         stream = archive.open(name)
     except KeyError:
-        return
+        return None
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError):
         raise FileRefused(*DAMAGED) from None
     runs = TextRuns()
+    kept: list[bytes] = []
     try:
         with stream:
             while True:
@@ -296,10 +315,13 @@ def verify_part(archive: zipfile.ZipFile, name: str) -> None:
                 if not chunk:
                     break
                 runs.feed(chunk)
+                if keep:
+                    kept.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise FileRefused(*DAMAGED) from None
     if runs.too_long:
         raise FileRefused(*long_text_message())
+    return b"".join(kept) if keep else None
 
 
 def long_text_message() -> tuple[str, str]:

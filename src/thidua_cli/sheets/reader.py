@@ -25,6 +25,9 @@ from .xlsbounds import check_xls
 __all__ = ["ERROR_TEXTS", "FORMULA_NO_VALUE", "Sheet", "Workbook", "file_problem", "open_workbook"]
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# sheet XML up to this size is scanned for error cells in the reading thread itself, once
+# calamine is done (a few milliseconds); larger sheets are scanned in a thread beside calamine
+INLINE_SCAN_BYTES = 1 << 20
 
 
 @dataclass
@@ -172,7 +175,7 @@ def open_workbook(
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
-        archive = preflight.open_zip(path, facts.size)
+        archive = preflight.open_zip(path, facts.size, facts.data)
     except FileRefused as refused:
         return _refused(display, refused)
     names = set(archive.namelist())
@@ -197,7 +200,7 @@ def open_workbook(
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
-        sheet_paths = _checked_parts(archive, names)
+        sheet_paths, sheet_data = _checked_parts(archive, names)
     except FileRefused as refused:
         archive.close()
         return _refused(display, refused)
@@ -207,12 +210,11 @@ def open_workbook(
     from python_calamine import CalamineWorkbook
 
     scan: _Background | None = None
+    gate = scan_gate or threading.Event()
     try:
         book = CalamineWorkbook.from_path(str(path))
         metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         visible = {m.name: str(m.visible).endswith("Visible") for m in metas}
-        # calamine reads the cells without the GIL; the XML scan runs beside it meanwhile
-        gate = scan_gate or threading.Event()
         if scan_gate is None:
             gate.set()
 
@@ -221,11 +223,16 @@ def open_workbook(
             found = {}
             for name in visible:
                 if visible[name] and name in sheet_paths:
-                    facts = find_special_cells(archive, sheet_paths[name])
+                    part = sheet_paths[name]
+                    facts = find_special_cells(archive, part, sheet_data.get(part))
                     found[name] = (facts.special, facts.bool_rows)
             return found
 
-        scan = _Background(scan_all)
+        # calamine reads the cells without the GIL; the XML scan of a large sheet runs beside
+        # it meanwhile. A small one is scanned once calamine is done: a thread costs more.
+        inline = _scan_bytes(archive, visible, sheet_paths) <= INLINE_SCAN_BYTES
+        if not inline:
+            scan = _Background(scan_all)
         sheets = []
         for meta in metas:
             source = book.get_sheet_by_name(meta.name)
@@ -241,7 +248,7 @@ def open_workbook(
                 )
             )
         gate.set()
-        found = scan.result()
+        found = scan.result() if scan is not None else scan_all()
         for sheet in sheets:
             if sheet.name in found:
                 sheet.special, sheet.bool_rows = found[sheet.name]
@@ -253,6 +260,21 @@ def open_workbook(
             scan.join()  # the scan reads the archive: let it finish before closing
         archive.close()
     return Workbook(path, display, sha, sheets)
+
+
+def _scan_bytes(
+    archive: zipfile.ZipFile, visible: dict[str, bool], sheet_paths: dict[str, str]
+) -> int:
+    """The XML that `find_special_cells` reads for the visible sheets, as the zip declares it
+    (an archive that lies about it fails its CRC check while being read)."""
+    total = 0
+    for name, shown in visible.items():
+        if shown and name in sheet_paths:
+            try:
+                total += archive.getinfo(sheet_paths[name]).file_size
+            except KeyError:
+                continue
+    return total
 
 
 def _zip_mimetype(archive: zipfile.ZipFile) -> bytes:
@@ -344,22 +366,33 @@ def _damaged(display: str, exc: Exception, hint: str) -> RowError:
     return file_problem(display, "Tệp bị hỏng, không đọc được.", hint)
 
 
-def _checked_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _checked_parts(
+    archive: zipfile.ZipFile, names: set[str]
+) -> tuple[dict[str, str], dict[str, bytes]]:
     """Every part calamine reads, checked before it does: the workbook's own parts, then each
-    worksheet's used range and text. Returns sheet name -> its XML part."""
+    worksheet's used range and text. Returns sheet name -> its XML part, and the data of the
+    small sheet parts (INLINE_SCAN_BYTES together), read once for both scans."""
+    kept = {}
     for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
         if part in names:
-            preflight.verify_part(archive, part)
+            kept[part] = preflight.verify_part(archive, part, keep=part != "xl/styles.xml")
     for part in names:
         if part.lower().endswith("sharedstrings.xml"):
             preflight.verify_part(archive, part)
-    sheet_paths = _sheet_xml_paths(archive)
+    sheet_paths = _sheet_xml_paths(
+        kept.get("xl/workbook.xml"), kept.get("xl/_rels/workbook.xml.rels")
+    )
     named = {part: name for name, part in sheet_paths.items()}
     worksheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    sheet_data: dict[str, bytes] = {}
+    room = INLINE_SCAN_BYTES
     for part in sorted(set(worksheets) | set(named)):
         if part in names:
-            check_sheet(archive, part, named.get(part, ""))
-    return sheet_paths
+            data = check_sheet(archive, part, named.get(part, ""), keep=room)
+            if data is not None:
+                sheet_data[part] = data
+                room -= len(data)
+    return sheet_paths, sheet_data
 
 
 def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:
@@ -405,14 +438,11 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 
 
-def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_xml_paths(workbook_xml: bytes | None, rels_xml: bytes | None) -> dict[str, str]:
     """Sheet name -> its XML part, through workbook.xml and its relationships."""
     import html
 
-    try:
-        workbook_xml = archive.read("xl/workbook.xml")
-        rels_xml = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+    if workbook_xml is None or rels_xml is None:
         return {}
     targets = {}
     for tag in _REL_TAG.findall(rels_xml):

@@ -6,13 +6,21 @@ checked against the limits (calamine allocates it densely: one stray cell at XFD
 Every writer's XML is understood: elements with or without a namespace prefix (`<x:c>`),
 attributes in either quote. The pass is linear: the data is cut into windows at cell starts,
 and a window is searched with C-speed regular expressions; Python looks only at the few places
-they find. No entity is ever expanded (nothing here is an XML parser)."""
+they find. No entity is ever expanded (nothing here is an XML parser).
+
+The used-range check is on the import's critical path (calamine waits for it): a large part
+is decompressed one chunk ahead in a thread (zlib works without the GIL), windows are spans of
+the chunks as read, not copies, and the cells common writers write are passed over by a
+cheaper search than the full rule (`_uncommon`, then `_unvouched` where it stops)."""
 
 from __future__ import annotations
 
 import functools
 import html
+import io
+import queue
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -98,12 +106,16 @@ def col_index(letters: bytes) -> int:
     return index - 1
 
 
-def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str, keep: int = 0) -> bytes | None:
     """Check a sheet's used range and its text runs before calamine reads it; raises
-    FileRefused naming the sheet (and the farthest cell) when a limit is passed."""
+    FileRefused naming the sheet (and the farthest cell) when a limit is passed. Returns the
+    part's data when it is at most `keep` bytes (read in one chunk), for `find_special_cells`."""
     try:
-        if not _Bounds(sheet).run(archive, part, exact=False):
-            _Bounds(sheet).run(archive, part, exact=True)
+        bounds = _Bounds(sheet)
+        if not bounds.run(archive, part, exact=False):
+            bounds = _Bounds(sheet)
+            bounds.run(archive, part, exact=True)
+        return bounds.data if bounds.data is not None and len(bounds.data) <= keep else None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError):
         raise FileRefused(
             "Tệp bị hỏng hoặc không trọn vẹn (có thể tải về chưa hết).",
@@ -112,12 +124,14 @@ def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
         ) from None
 
 
-def find_special_cells(archive: zipfile.ZipFile, part: str) -> SheetFacts:
+def find_special_cells(
+    archive: zipfile.ZipFile, part: str, data: bytes | None = None
+) -> SheetFacts:
     """The error cells, the formulas saved without a value and the rows holding a boolean of
-    a sheet that `check_sheet` has passed."""
+    a sheet that `check_sheet` has passed (`data`: the part's data, when `check_sheet` kept it)."""
     facts = SheetFacts()
     try:
-        stream = archive.open(part)
+        stream: IO[bytes] = archive.open(part) if data is None else io.BytesIO(data)
     except KeyError:
         return facts
     with stream:
@@ -129,6 +143,16 @@ def find_special_cells(archive: zipfile.ZipFile, part: str) -> SheetFacts:
 def _windows(stream: IO[bytes], runs: TextRuns | None = None, sheet: str = "") -> Iterator[bytes]:
     """The data in windows cut at cell starts, so that no cell and no tag is split; what is
     carried over is bounded (a cell of more than MAX_CELL_BYTES is refused)."""
+    for data, start, end in _spans(stream, runs, sheet):
+        yield data if start == 0 and end == len(data) else data[start:end]
+
+
+def _spans(
+    stream: IO[bytes], runs: TextRuns | None = None, sheet: str = ""
+) -> Iterator[tuple[bytes, int, int]]:
+    """`_windows` as (data, start, end), most of them spans of a chunk as read, not copies:
+    the cell cut at the end of one chunk is finished, in a small window of its own, with the
+    start of the next chunk up to its first cell."""
     carry = b""
     while True:
         chunk = stream.read(CHUNK)
@@ -138,19 +162,30 @@ def _windows(stream: IO[bytes], runs: TextRuns | None = None, sheet: str = "") -
                 raise FileRefused(*long_text_message(), sheet)
         if not chunk:
             if carry:
-                yield carry
+                yield carry, 0, len(carry)
             return
-        data = carry + chunk if carry else chunk
-        cut = _last_cell_start(data)
-        window, carry = data[:cut], data[cut:]
+        cut = _last_cell_start(chunk)
+        first = _CELL_START.search(chunk, 0, cut + 1) if cut < len(chunk) else None
+        if first is not None and _CELL_START.match(chunk, cut):
+            head = first.start()
+            if carry or head:
+                piece = carry + chunk[:head] if carry else chunk[:head]
+                yield piece, 0, len(piece)
+            if cut > head:
+                yield chunk, head, cut
+            carry = chunk[cut:]
+        else:  # no cell starts in this chunk (a cell of many tags): cut as one piece of data
+            data = carry + chunk if carry else chunk
+            cut = _last_cell_start(data)
+            if cut:
+                yield data, 0, cut
+            carry = data[cut:]
         if len(carry) > MAX_CELL_BYTES:
             raise FileRefused(
                 "Sheet có một ô lớn bất thường (hơn 8 MB).",
                 "Mở tệp bằng Excel, xóa nội dung thừa trong ô rồi lưu lại.",
                 sheet,
             )
-        if window:
-            yield window
 
 
 class _Bounds:
@@ -168,6 +203,7 @@ class _Bounds:
         self.in_cell = False
         self.lo_row = self.lo_col = 1 << 30
         self.hi_row = self.hi_col = -1
+        self.data: bytes | None = None  # the part, when a run read it in one chunk
 
     def run(self, archive: zipfile.ZipFile, part: str, exact: bool) -> bool:
         """False when the fast pass cannot vouch for the sheet: run the exact pass then."""
@@ -176,15 +212,17 @@ class _Bounds:
         except KeyError:
             return True
         first = True
-        with stream:
-            for window in _windows(stream, TextRuns(), self.sheet):
+        size = archive.getinfo(part).file_size  # as declared: the stream ends there
+        with stream, _ReadAhead(stream, size) as chunks:
+            for data, start, end in _spans(chunks, TextRuns(), self.sheet):
                 if first and not exact:
-                    self._start(window)
+                    self._start(data[start:end])
                 first = False
                 if exact:
-                    self._count(window)
-                elif not self._fast(window):
+                    self._count(data[start:end])
+                elif not self._fast(data, start, end):
                     return False
+            self.data = chunks.whole
         if exact:
             self._check_range()
         return True
@@ -201,35 +239,44 @@ class _Bounds:
             if 0 < cols <= 26:
                 self.cols = cols
 
-    def _fast(self, window: bytes) -> bool:
-        """The fast pass over one window, for sheets written in order as every writer does:
-        one C-speed search finds any cell whose start tag is not `<c r="X9">` with its column
-        within the width vouched for (at most Z) and its row no longer than the window's last
-        cell's row. A column just past the width widens it; anything else (a row below the
-        last one, two-letter columns, a cell without `r`, another prefix) is for the exact pass.
-        False when the fast pass cannot vouch for the window."""
+    def _fast(self, data: bytes, start: int, end: int) -> bool:
+        """The fast pass over one window, data[start:end], for sheets written in order as
+        every writer does: one C-speed search finds any cell whose start tag is not
+        `<c r="X9">` with its column within the width vouched for (at most Z) and its row no
+        longer than the window's last cell's row. A column just past the width widens it;
+        anything else (a row below the last one, two-letter columns, a cell without `r`,
+        another prefix) is for the exact pass. False when the fast pass cannot vouch for the
+        window. (A search bounded at `end` sees the data as if it ended there.)"""
         prefix = self.prefix
         if prefix:
-            tags = window.count(b"<" + prefix + b"c") + window.count(b"</" + prefix + b"c")
-            if window.count(b":c") != tags or b"<c" in window:
+            tags = data.count(b"<" + prefix + b"c", start, end) + data.count(
+                b"</" + prefix + b"c", start, end
+            )
+            if data.count(b":c", start, end) != tags or data.find(b"<c", start, end) >= 0:
                 return False  # elements with another prefix, or none (calamine reads both)
-        elif b":c" in window:
-            return False
-        last = window.rfind(b'c r="')
+        elif data.find(b":", start, end) >= 0 and data.find(b":c", start, end) >= 0:
+            return False  # (one memchr spares most windows the search for `:c`)
+        last = data.rfind(b'c r="', start, end)
         if last >= 0:
-            ref = _PLAIN_REF.match(window, last + 5)
+            ref = _PLAIN_REF.match(data, last + 5, end)
             if ref is None or int(ref.group(2)) < self.rows:
                 return False
             self.rows = int(ref.group(2))
         digits = len(str(self.rows)) if self.rows else 1
-        at = 0
+        at = start
         while True:
-            found = _unvouched(prefix, self.cols, digits).search(window, at)
-            if found is None:
+            # the common cells are passed over by a cheaper search; where it stops, the full
+            # rule decides (a cell it vouches for is passed over too)
+            stop = _uncommon(prefix, self.cols, digits).search(data, at, end)
+            if stop is None:
                 break
-            ref = _PLAIN_REF.match(window, found.end() + 4)
+            found = _unvouched(prefix, self.cols, digits).match(data, stop.start(), end)
+            if found is None:
+                at = stop.end()
+                continue
+            ref = _PLAIN_REF.match(data, found.end() + 4, end)
             if (
-                window[found.end() : found.end() + 4] != b' r="'
+                data[found.end() : min(found.end() + 4, end)] != b' r="'
                 or ref is None
                 or len(ref.group(1)) > 1
                 or int(ref.group(2)) > self.rows
@@ -396,3 +443,101 @@ def _unvouched(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
         + str(digits).encode()
         + rb'}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>)'
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _uncommon(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
+    """Where a cell start tag is not in the shape common writers give every cell, `<c r="X9">`
+    with X within `cols` columns and at most `digits` row digits, then ` s="7"` and ` t="n"`
+    or neither. Every start `_unvouched` finds is found here (its shapes are a part of what
+    `_unvouched` vouches for), about twice as fast: alternatives instead of repeated groups."""
+    last = chr(64 + min(cols, 26)).encode()
+    style = rb' s="[0-9]+"'
+    kind = rb' t="[a-zA-Z]+"'
+    return re.compile(
+        b"<"
+        + re.escape(prefix)
+        + rb'c(?! r="[A-'
+        + last
+        + rb"][0-9]{1,"
+        + str(digits).encode()
+        + rb'}"(?:>|'
+        + kind
+        + rb">|"
+        + style
+        + rb"(?:>|"
+        + kind
+        + rb">)|/>|"
+        + kind
+        + rb"/>|"
+        + style
+        + rb"/>))"
+    )
+
+
+class _ReadAhead:
+    """A part's data, read one chunk ahead in a thread when it is larger than a chunk: zlib
+    inflates without holding the GIL, so decompressing the next chunk overlaps the search of
+    this one. At most two chunks wait; leaving the `with` block stops the thread and waits
+    for it, so the stream may be closed then. A read error is raised where the chunk is read."""
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self._stream = stream
+        self._thread: threading.Thread | None = None
+        self._seen: list[bytes] = []  # the first two chunks read
+        if size > CHUNK:
+            self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                continue
+        self._thread.join()
+
+    def read(self, size: int) -> bytes:
+        if self._thread is None:
+            chunk = self._stream.read(size)
+        else:
+            item = self._queue.get()
+            if isinstance(item, BaseException):
+                raise item
+            chunk = item
+        if len(self._seen) < 2:
+            self._seen.append(chunk)
+        return chunk
+
+    @property
+    def whole(self) -> bytes | None:
+        """The part's data, when it was read whole in one chunk."""
+        if len(self._seen) == 2 and not self._seen[1]:
+            return self._seen[0]
+        return None
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                chunk = self._stream.read(CHUNK)
+                self._put(chunk)
+                if not chunk:
+                    return
+        except BaseException as exc:  # handed to the reader of the next chunk
+            self._put(exc)
+
+    def _put(self, item: bytes | BaseException) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
