@@ -214,11 +214,18 @@ def test_bad_options_are_usage_errors(db: Path) -> None:
     assert result.exit_code == 1 and "Năm 2031 chưa có danh sách đơn vị thành viên" in result.stderr
 
 
-def test_finalize_locks_imports_and_reranks(db: Path) -> None:
+def test_finalize_locks_imports_and_reranks(db: Path, tmp_path: Path) -> None:
+    from tests.workbooks import long_table, write
+
     assert run(db, "rank", "--year", 2023, "--finalize").exit_code == 0
     again = run(db, "rank", "--year", 2023)  # a view of the frozen year: no --force needed
     assert again.exit_code == 0 and "Năm 2023 đã chốt ngày" in again.stderr
-    refused = run(db, "import", sample_data_dir() / "05-diem-thong-nhat-2023.xlsx")
+    same = run(db, "import", sample_data_dir() / "05-diem-thong-nhat-2023.xlsx")
+    assert same.exit_code == 0 and "Tổng: 0 mới, 0 cập nhật, 123 không đổi." in same.stdout
+    changed = write(
+        tmp_path / "s.xlsx", long_table([[2023, "Cả năm", "TD", "1.1", None, None, None, 8, None]])
+    )
+    refused = run(db, "import", changed)
     assert refused.exit_code == 1 and "đã chốt" in refused.stderr
     forced = run(db, "rank", "--year", 2023, "--force")
     assert forced.exit_code == 0

@@ -74,8 +74,56 @@ def refused(db: Path, *args: object) -> str:
         ".",
     ],
 )
-def test_imports_into_the_finalised_year_are_refused(db: Path, sample: str) -> None:
-    message = refused(db, "import", SAMPLES / sample)
+def test_reimporting_what_the_finalised_year_holds_changes_nothing(
+    db: Path, tmp_path: Path, sample: str
+) -> None:
+    """SPEC §3: a finalised year refuses an import that would change it. The same files again
+    change nothing: they import, every row unchanged, and 2023 shows exactly what it showed."""
+    before = outputs(db, tmp_path / "before")
+    result = run(db, "import", SAMPLES / sample)
+    assert result.exit_code == 0, result.output
+    assert " 0 mới, 0 cập nhật," in result.stdout
+    assert outputs(db, tmp_path / "after") == before
+
+
+def _changed_2023(tmp_path: Path, kind: str) -> Path:
+    """A sheet of each kind changing one thing of 2023."""
+    from tests.workbooks import (
+        commendations_tables,
+        criteria_table,
+        leadership_table,
+        long_table,
+        votes_table,
+    )
+
+    tables = {
+        "members": lambda: [
+            Table(
+                "Đơn vị",
+                ["Mã đơn vị", "Tên đơn vị", "Năm", "Thứ tự luân phiên"],
+                [["TD", "Tỉnh Đoàn", 2023, 9]],
+            )
+        ],
+        "criteria": lambda: [criteria_table(2023)],
+        "scores": lambda: [
+            long_table([[2023, "Cả năm", "TD", "1.1", None, None, None, 8.5, None]])
+        ],
+        "votes": lambda: [votes_table([[2023, "Dẫn đầu", "TD", 3, 8, 8]])],
+        "leadership": lambda: [leadership_table([[2023, "HND", "TD"]])],
+        "commendations": lambda: commendations_tables(
+            [[1, "Người Mới", "Nam", None, "Kinh", "Chuyên viên", "TD", "Giấy khen", None, None]]
+        ),
+    }
+    return write(tmp_path / f"{kind}.xlsx", *tables[kind]())
+
+
+@pytest.mark.parametrize(
+    "kind", ["members", "criteria", "scores", "votes", "leadership", "commendations"]
+)
+def test_imports_changing_the_finalised_year_are_refused(
+    db: Path, tmp_path: Path, kind: str
+) -> None:
+    message = refused(db, "import", _changed_2023(tmp_path, kind))
     assert "Năm 2023 đã chốt kết quả (--finalize)" in message
     assert "--force" in message
 
@@ -213,7 +261,10 @@ def test_force_applies_records_and_freezes_again(db: Path, tmp_path: Path) -> No
     hpn = next(u for u in data["units"] if u["code"] == "HPN")
     assert (hpn["bonus"], hpn["total"], hpn["band"]) == (12.0, 90.5, "Xuất sắc")
     assert ("forced_rules_set", 2023) in query(db, "SELECT action, year FROM audit_event")
-    imported = run(db, "import", SAMPLES / "06-bo-phieu-2023.xlsx", "--force")
+    unchanged = run(db, "import", SAMPLES / "06-bo-phieu-2023.xlsx", "--force")
+    assert unchanged.exit_code == 0, unchanged.output
+    assert ("forced_import", 2023) not in query(db, "SELECT action, year FROM audit_event")
+    imported = run(db, "import", _changed_2023(tmp_path, "votes"), "--force")
     assert imported.exit_code == 0, imported.output
     assert "chốt lại năm đó với dữ liệu mới" in imported.stdout + imported.stderr
     assert ("forced_import", 2023) in query(db, "SELECT action, year FROM audit_event")
@@ -248,9 +299,8 @@ def test_an_import_waiting_while_the_year_is_finalised_is_refused(
         cluster = pick_cluster(conn, None)
     imports_before = query(db, "SELECT count(*) FROM import_record")
     results: list = []
-    importer = threading.Thread(
-        target=lambda: results.append(run(db, "import", SAMPLES / "05-diem-thong-nhat-2023.xlsx"))
-    )
+    changed = _changed_2023(tmp_path, "scores")
+    importer = threading.Thread(target=lambda: results.append(run(db, "import", changed)))
     with write_transaction(engine, cluster.id) as conn:
         importer.start()  # it has read nothing yet: it waits for the write lock
         time.sleep(0.5)

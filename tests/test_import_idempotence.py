@@ -140,7 +140,9 @@ def test_finalised_year_refuses_import_without_force(seeded: Path, tmp_path: Pat
     assert sha256(seeded) == before
     line = only_error(refused)
     assert line.file == "s.xlsx"
-    assert line.message == "Năm 2023 đã chốt kết quả (--finalize), không nhận thêm dữ liệu."
+    assert line.message == (
+        "Năm 2023 đã chốt kết quả (--finalize), không nhận thêm dữ liệu làm thay đổi năm đó."
+    )
     assert line.hint == "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại."
 
     forced = run(seeded, "import", path, "--force")

@@ -173,7 +173,7 @@ def test_a_finalised_year_with_no_score_in_the_file_is_not_refused(
     rows.append([2022, "Cả năm", "HND", "2", 5, None, None])  # a 2022 score: refused
     refused = run(seeded, "import", sheet(tmp_path / "khoa-2.xlsx", rows))
     assert refused.exit_code == 1
-    assert "Năm 2022 đã chốt kết quả (--finalize), không nhận thêm dữ liệu." in refused.stderr
+    assert "Năm 2022 đã chốt kết quả (--finalize), không nhận thêm dữ liệu" in refused.stderr
     assert score_count(seeded) == 1
 
 

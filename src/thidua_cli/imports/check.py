@@ -287,6 +287,8 @@ class Checker(ScoreChecks, RecordChecks):
 
     # -- rules
     def check_rules(self) -> list[dict[str, Any]]:
+        if not self.batch.rules:
+            return []  # (a form's import need not load the scoring rules)
         from ..scoring.rules import RULE_KEYS, RuleError, parse_rule_value
 
         rows = []

@@ -66,7 +66,7 @@ class ScoreChecks:
         self._said: set[tuple[str, int]] = set()  # (message, sheet) said once a sheet
         self.group_values: dict[tuple, int] = {}
         self.leaf_sums: dict[tuple, int] = defaultdict(int)
-        self._parents: dict[int, dict[str, str | None]] = {}
+        self._parents: dict[tuple[int, str], tuple[str, ...]] = {}  # (year, code) -> groups
         self._codes: dict[tuple[int, str, str], str | Problem] = {}  # (year, code, section)
         self._plain: dict[int, dict[str, list[str]]] = {}  # year -> `1.a` -> [`I.1.a`, …]
 
@@ -202,22 +202,32 @@ class ScoreChecks:
     def add_leaf(
         self, ref: SheetRef, year: int, code: str, unit: str, layer: str, points_c: int, kind: str
     ) -> None:
+        """Add a leaf's points to its kind's sum and to each of its groups' on that sheet."""
+        sums, ref_id = self.leaf_sums, id(ref)
         if kind != "veto":
-            self.leaf_sums[(id(ref), unit, layer, year, "#" + kind)] += points_c
-        table = self.criteria.get(year, {})
-        parent_of = self._parents.setdefault(year, {})
-        while True:
-            if code not in parent_of:
-                item = table.get(code)
-                parent_of[code] = (
+            sums[(ref_id, unit, layer, year, "#" + kind)] += points_c
+        for parent in self._ancestors(year, code):
+            sums[(ref_id, unit, layer, year, parent)] += points_c
+
+    def _ancestors(self, year: int, code: str) -> tuple[str, ...]:
+        """The groups a criterion of that year sits in, nearest first (remembered)."""
+        found = self._parents.get((year, code))
+        if found is None:
+            table = self.criteria.get(year, {})
+            chain = []
+            parent: str | None = code
+            while True:
+                item = table.get(parent)  # type: ignore[arg-type]
+                parent = (
                     item.parent
                     if isinstance(item, ShapedCriterion)
                     else (item or {}).get("parent_code")
                 )
-            code = parent_of[code]  # type: ignore[assignment]
-            if not code:
-                break
-            self.leaf_sums[(id(ref), unit, layer, year, code)] += points_c
+                if not parent or parent in chain:
+                    break
+                chain.append(parent)
+            found = self._parents[(year, code)] = tuple(chain)
+        return found
 
     # -- score rows of wide sheets and self-score forms
 

@@ -42,7 +42,7 @@ from .check_scores import CheckedScore
 from .plan import PlannedSheet, plan_sheets
 from .report import KIND_ORDER, Counter, ImportOptions, ImportReport, SheetSummary
 from .score_reader import read_long_sheet
-from .year_guard import record_forced_years, refuse_finalised_years, years_touched
+from .year_guard import finalised_year_refused, record_forced_years, years_touched
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -106,7 +106,7 @@ class _Checked:
     scores: list[CheckedScore]
     votes: list[dict[str, Any]]
     commendations: list[dict[str, Any]]
-    locked: list[int]  # finalised years written with --force
+    locked: list[int]  # finalised years changed: by the rules checked, then by any row written
 
 
 def _check_and_write(
@@ -232,11 +232,10 @@ def _check(
     votes = checker.check_votes()
     commendations = checker.check_commendations()
     checker.check_scale(rules)
-    files = ", ".join(sorted({r.file for r in checker.batch.sheets}))
-    touched = years_touched(checker.years, rules, checker.state)
-    locked, refused = refuse_finalised_years(checker.state, touched, options.force, files)
-    checker.batch.errors.extend(refused)
-    return _Checked(rules, leadership, scores, votes, commendations, locked)
+    # finalised years the rules change (a rule holds for every later year); the rows'
+    # own years are judged once written, by whether they changed anything
+    ruled = years_touched(set(), rules, checker.state) & checker.state.locked
+    return _Checked(rules, leadership, scores, votes, commendations, sorted(ruled))
 
 
 def _write(
@@ -263,7 +262,14 @@ def _write(
     writes.write_votes(db, cluster.id, checked.votes, state, ids, counter)
     writes.write_commendations(db, cluster.id, checked.commendations, ids, counter)
     files = ", ".join(sorted({s.file for s in summaries.values()}))
-    forced = bool(options.force and checked.locked)
+    locked = sorted((counter.changed | set(checked.locked)) & state.locked)
+    if locked and not options.force:
+        # the rows are written in this transaction: refused, it is rolled back whole
+        checker.batch.errors.append(finalised_year_refused(locked, files))
+        checker.report.errors = checker.batch.errors
+        return
+    checked.locked = locked
+    forced = bool(options.force and locked)
     if forced:
         record_forced_years(db, cluster.id, checked.locked, files)
         if not options.dry_run:  # the finalised years are frozen again with the new data

@@ -74,10 +74,13 @@ class Counter:
 
     def __init__(self, summaries: dict[int, SheetSummary]):
         self.summaries = summaries
+        self.changed: set[int] = set()  # the years a written row was new or updated in
 
-    def add(self, ref: object, outcome: str) -> None:
+    def add(self, ref: object, outcome: str, year: int | None = None) -> None:
         summary = self.summaries[id(ref)]
         setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if year is not None and outcome != "unchanged":
+            self.changed.add(year)
 
     def add_many(self, ref: object, outcome: str, count: int) -> None:
         summary = self.summaries[id(ref)]

@@ -1,6 +1,8 @@
-"""Finalised years (SPEC §4.4) as the import sees them. Both functions run inside the import's
-write transaction, with the connection open and the years the import writes: the check before
-anything is written, the record after. This is the one place an import asks about year locks."""
+"""Finalised years (SPEC §4.4) as the import sees them, inside the import's write transaction:
+an import is refused, unless --force, when it would change a finalised year: a rule it changes
+holds for that year (`years_touched`), or a row it writes there is new or updated (judged once
+written, and then rolled back whole). Re-importing what a finalised year already holds changes
+nothing and is not refused. This is the one place an import asks about year locks."""
 
 from __future__ import annotations
 
@@ -14,28 +16,18 @@ if TYPE_CHECKING:
     from ..store.rawdb import Db
 
 
-def refuse_finalised_years(
-    state: ImportState,
-    years: set[int],
-    force: bool,
-    files: str,
-) -> tuple[list[int], list[RowError]]:
-    """The finalised years among `years`, and the error refusing them unless --force."""
-    locked = sorted(years & state.locked)
-    if not locked or force:
-        return locked, []
-    return locked, [
-        RowError(
-            files,
-            "",
-            None,
-            None,
-            "",
-            f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận "
-            "thêm dữ liệu.",
-            "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
-        )
-    ]
+def finalised_year_refused(locked: list[int], files: str) -> RowError:
+    """The error refusing an import that would change finalised years without --force."""
+    return RowError(
+        files,
+        "",
+        None,
+        None,
+        "",
+        f"Năm {', '.join(map(str, locked))} đã chốt kết quả (--finalize), không nhận "
+        "thêm dữ liệu làm thay đổi năm đó.",
+        "Dùng --force nếu thật sự cần sửa; việc này sẽ được ghi lại.",
+    )
 
 
 def years_touched(years: set[int], rules: list[dict[str, Any]], state: ImportState) -> set[int]:

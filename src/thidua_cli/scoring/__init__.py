@@ -1,70 +1,62 @@
 """Pure scoring core: totals, ranking, bands, leader, proposals and head rotation, without any I/O.
 
 Give it plain dataclasses (`PeriodInput`, `Rules`), get plain dataclasses back.
-"""
 
-from thidua_cli.scoring.explain import explain_unit
-from thidua_cli.scoring.model import (
-    PROPOSAL_BANG_KHEN,
-    PROPOSAL_FLAG,
-    Criterion,
-    CriterionLine,
-    Kind,
-    Layer,
-    Period,
-    PeriodInput,
-    PeriodResult,
-    ScoreEntry,
-    Separation,
-    UnitInfo,
-    UnitResult,
-    Vote,
-    format_points,
-    round_points,
-    to_json_dict,
-)
-from thidua_cli.scoring.ranking import rank_period
-from thidua_cli.scoring.rotation import LeadershipRecord, RotationProposal, propose_leadership
-from thidua_cli.scoring.rules import (
-    DEFAULT_SOURCE,
-    RULE_DESCRIPTIONS,
-    RULE_KEYS,
-    RuleError,
-    Rules,
-    build_rules,
-    format_rule_value,
-    parse_rule_value,
-)
+The names below are loaded from their module when first used (PEP 562): an import that only
+checks a rules sheet loads `rules.py`, not the ranking model."""
 
-__all__ = [
-    "DEFAULT_SOURCE",
-    "PROPOSAL_BANG_KHEN",
-    "PROPOSAL_FLAG",
-    "RULE_DESCRIPTIONS",
-    "RULE_KEYS",
-    "Criterion",
-    "CriterionLine",
-    "Kind",
-    "Layer",
-    "LeadershipRecord",
-    "Period",
-    "PeriodInput",
-    "PeriodResult",
-    "RotationProposal",
-    "RuleError",
-    "Rules",
-    "ScoreEntry",
-    "Separation",
-    "UnitInfo",
-    "UnitResult",
-    "Vote",
-    "build_rules",
-    "explain_unit",
-    "format_points",
-    "format_rule_value",
-    "parse_rule_value",
-    "propose_leadership",
-    "rank_period",
-    "round_points",
-    "to_json_dict",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_MODULES = {
+    "explain": ("explain_unit",),
+    "model": (
+        "PROPOSAL_BANG_KHEN",
+        "PROPOSAL_FLAG",
+        "Criterion",
+        "CriterionLine",
+        "Kind",
+        "Layer",
+        "Period",
+        "PeriodInput",
+        "PeriodResult",
+        "ScoreEntry",
+        "Separation",
+        "UnitInfo",
+        "UnitResult",
+        "Vote",
+        "format_points",
+        "round_points",
+        "to_json_dict",
+    ),
+    "ranking": ("rank_period",),
+    "rotation": ("LeadershipRecord", "RotationProposal", "propose_leadership"),
+    "rules": (
+        "DEFAULT_SOURCE",
+        "RULE_DESCRIPTIONS",
+        "RULE_KEYS",
+        "RuleError",
+        "Rules",
+        "build_rules",
+        "format_rule_value",
+        "parse_rule_value",
+    ),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])

@@ -26,6 +26,9 @@ class RowReader:
         self._texts: dict[object, str] = {}
         # a table's codes in sheet order (criteria, forms, wide sheets): qualified once read
         self.codes: list[tuple[int, str]] = []
+        # score cells repeat a few values: each raw value's points, once read without a problem
+        self.points: dict[object, tuple[int, bool] | None] = {}
+        self._col_letters: dict[int, str] = {}
 
     def error(
         self, row: int, column: str | None, value: object, message: str, hint: str = ""
@@ -34,6 +37,13 @@ class RowReader:
         if isinstance(value, (float, Decimal)):
             raw = raw.replace(".", ",")  # the number as a Vietnamese Excel shows it: 9,125
         self.errors.append(RowError(self.ref.file, self.ref.sheet, row, column, raw, message, hint))
+
+    def letter_of(self, col: int) -> str:
+        """Excel's letters of a column index, remembered."""
+        letter = self._col_letters.get(col)
+        if letter is None:
+            letter = self._col_letters[col] = column_letter(col)
+        return letter
 
     def raw(self, row: int, values: list[object], name: str) -> object:
         col = self.cols.get(name)

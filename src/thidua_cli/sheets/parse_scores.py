@@ -77,6 +77,9 @@ def score_points(value: object) -> tuple[int, bool] | None:
     return None if number is None else (to_hundredths(number), False)
 
 
+_UNREAD = object()
+
+
 def first_text(values: list[object]) -> str:
     for value in values:
         text = cell_text(value)
@@ -144,15 +147,24 @@ def _form_row(
         return
     period = ctx.titles.period or ctx.options.period or "FY"
     note = reader.text(row, values, "note") or ""
+    known = reader.points  # a raw score cell -> its points, for the values read without a problem
     for layer, unit_text, col in columns:
         value = reader.cell(row, values, col)
         if value is BAD:
             continue
-        if isinstance(value, ErrorCell):
+        if value.__class__ is ErrorCell:
             label = unit_text or reader.layout.spec.label_of(layer)
             _score_error_cell(reader, row, column_letter(col), value, label)
             continue
-        points = _points_value(reader, row, col, value)
+        if value.__class__ is bool:  # True == 1: never one entry for both
+            points = _points_value(reader, row, col, value)
+        else:
+            points = known.get(value, _UNREAD)
+            if points is _UNREAD:
+                errors = len(reader.errors)
+                points = _points_value(reader, row, col, value)
+                if len(reader.errors) == errors:
+                    known[value] = points
         if points is None:
             continue
         batch.scores.append(
@@ -167,7 +179,7 @@ def _form_row(
                 layer,
                 scorer,
                 points[0],
-                column_letter(col),
+                reader.letter_of(col),
                 points[1],
                 note,
             )

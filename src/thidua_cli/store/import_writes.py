@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 class RowCounter(Protocol):
     summaries: dict[int, Any]
+    changed: set[int]  # the years a row was new or updated in (a finalised one needs --force)
 
-    def add(self, ref: object, outcome: str) -> None: ...
+    def add(self, ref: object, outcome: str, year: int | None = None) -> None: ...
 
 
 class ScoreProgress(Protocol):
@@ -46,7 +47,7 @@ def _upsert_rows(
             inserts.append({**key, **new})
         elif outcome == "updated":
             updates.append({**new, **{f"k_{name}": value for name, value in key.items()}})
-        counter.add(ref, outcome)
+        counter.add(ref, outcome, key.get("year"))
     if rows:
         db.insert_many(table, inserts)
         db.update_many(table, tuple(rows[0][0]), updates)
@@ -90,7 +91,7 @@ def write_members(
                     "short_name": short_name,
                 }
             )
-            counter.add(rec.ref, "new")
+            counter.add(rec.ref, "new", rec.year)
         elif old_year[rec.code] != rec.rotation_order or old_names != (rec.name, short_name):
             updates.append(
                 {
@@ -102,7 +103,7 @@ def write_members(
                     "k_unit_id": unit_ids[rec.code],
                 }
             )
-            counter.add(rec.ref, "updated")
+            counter.add(rec.ref, "updated", rec.year)
         else:
             counter.add(rec.ref, "unchanged")
     db.insert_many("membership", inserts)
@@ -160,7 +161,7 @@ def write_criteria(
                 inserts.append({"cluster_id": cluster_id, "year": year, "code": item.code, **new})
             elif outcome == "updated":
                 updates.append({**new, "k_id": old["id"]})  # type: ignore[index]
-            counter.add(rec.ref, outcome)
+            counter.add(rec.ref, outcome, year)
     db.insert_many("criterion", inserts)
     db.update_many("criterion", ("id",), updates)
 
@@ -227,6 +228,7 @@ def write_scores(
     if not existing:  # a first import: every row is new
         for ref_id, count in collections.Counter(map(id, map(_REF, scores))).items():
             summaries[ref_id].new += count
+        counter.changed.update({s.year for s in scores})
         progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(scores))
         for start in range(0, len(scores), WRITE_CHUNK):
             chunk = rows(start, start + WRITE_CHUNK)
@@ -241,9 +243,11 @@ def write_scores(
         if old is None:
             inserts.append(row)
             summary.new += 1
+            counter.changed.add(row[1])
         elif old[0] != row[7] or old[1] != row[8]:
             updates.append((row[7], row[8], *row[:7]))
             summary.updated += 1
+            counter.changed.add(row[1])
         else:
             summary.unchanged += 1
     progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(inserts) + len(updates))
@@ -376,7 +380,7 @@ def write_commendations(
             )
         elif outcome == "updated":
             updates.append({**new, "k_id": old["id"]})  # type: ignore[index]
-        counter.add(row["ref"], outcome)
+        counter.add(row["ref"], outcome, row["year"])
     db.insert_many("commendation", inserts)
     db.update_many("commendation", ("id",), updates)
 
