@@ -275,6 +275,10 @@ def test_summary_of_many_forms_lists_every_file(seeded: Path, tmp_path: Path) ->
     assert td[1:] == ("Bảng tự chấm", "bảng tự chấm của đơn vị", "15", "6", "0", "0")
     stored = len(scores(seeded, "1=1"))
     assert total_line(result) == f"Tổng: {stored} mới, 0 cập nhật, 0 không đổi."
+    # every form's total row is said once for the folder, not once a form
+    totals = [line for line in result.stderr.splitlines() if "dòng tổng cộng" in line]
+    assert len(totals) == 1, totals
+    assert totals[0].startswith(f"Ghi chú: Bỏ qua dòng tổng cộng ({len(names)} dòng) ở ")
     # the numbers stand right-aligned under their headings
     line = next(line for line in result.stdout.splitlines() if "/td-bang-tu" in line)
     assert line.endswith("│      15 │   6 │        0 │         0 │")

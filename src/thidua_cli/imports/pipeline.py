@@ -125,10 +125,16 @@ def _check_and_write(
     planned, long_sheets, summaries = _parse(workbooks, options, index, report, batch, progress)
     checker = Checker(state, batch, report, index)
     checked = _check(checker, long_sheets, options, progress)
+    totals = [item.ref for item in planned if item.ref.skipped_totals]
+    if len(totals) > 3:  # a folder of forms, each with its total row: said once
+        report.notes.append(
+            f"Bỏ qua dòng tổng cộng ({sum(r.skipped_totals for r in totals)} dòng) ở "
+            f"{len(totals)} sheet: các dòng này không được nhập, chỉ dùng để đối chiếu."
+        )
     for item in planned:
         ref = item.ref
         summaries[id(ref)].rows = ref.rows - ref.skipped_totals  # data rows only
-        if ref.skipped_totals:
+        if ref.skipped_totals and len(totals) <= 3:
             report.notes.append(
                 f"{ref.file} › {ref.sheet}: bỏ qua {ref.skipped_totals} dòng tổng cộng."
             )

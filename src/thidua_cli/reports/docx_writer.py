@@ -314,16 +314,19 @@ class _Writer:
                 row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
             trpr = row._tr.get_or_add_trPr()
             trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+            cells = row.cells  # (python-docx lays the row's grid out on each `cells`)
             for c, text in enumerate(header):
                 if text is not None:
-                    self.cell_text(row.cells[c], text, bold=True, size=11)
+                    self.cell_text(cells[c], text, bold=True, size=11)
+        table_rows = table.rows
         for r, values in enumerate(rows):
-            row = table.rows[len(headers) + r]
+            row = table_rows[len(headers) + r]
             trpr = row._tr.get_or_add_trPr()
             trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+            cells = row.cells
             for c, text in enumerate(values):
                 self.cell_text(
-                    row.cells[c],
+                    cells[c],
                     text,
                     bold=r in bold_rows,
                     align="left" if c in left_columns else "center",

@@ -4,31 +4,32 @@ that must start fast: reflecting a dozen tables takes ~40 ms, importing SQLModel
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData, Table
     from sqlalchemy.engine import Connection, Engine
 
-_reflected: weakref.WeakKeyDictionary[Engine, MetaData] = weakref.WeakKeyDictionary()
+# reflected once per database, whichever engine asks (a command may open several)
+_reflected: dict[str, MetaData] = {}
 
 
 def table_of(conn: Connection, name: str) -> Table:
-    """The named table of this connection's database, reflected once per engine."""
+    """The named table of this connection's database, reflected once per database."""
     from sqlalchemy import MetaData
 
-    metadata = _reflected.get(conn.engine)
-    if metadata is None:
+    key = str(conn.engine.url)
+    metadata = _reflected.get(key)
+    if metadata is None or name not in metadata.tables:
         metadata = MetaData()
         metadata.reflect(conn)
-        _reflected[conn.engine] = metadata
+        _reflected[key] = metadata
     return metadata.tables[name]
 
 
 def forget(engine: Engine) -> None:
-    """Drop the reflected tables of an engine (after its schema was upgraded)."""
-    _reflected.pop(engine, None)
+    """Drop the reflected tables of an engine's database (after its schema was upgraded)."""
+    _reflected.pop(str(engine.url), None)
 
 
 def unit_names(conn: Connection, cluster_id: int) -> tuple[dict[int, str], dict[str, str]]:
