@@ -8,19 +8,18 @@ attributes in either quote. The pass is linear: the data is cut into windows at 
 and a window is searched with C-speed regular expressions; Python looks only at the few places
 they find. No entity is ever expanded (nothing here is an XML parser).
 
-The used-range check is on the import's critical path (calamine waits for it): a large part
-is decompressed one chunk ahead in a thread (zlib works without the GIL), windows are spans of
-the chunks as read, not copies, and the cells common writers write are passed over by a
-cheaper search than the full rule (`_uncommon`, then `_unvouched` where it stops)."""
+The used-range check is on the import's critical path (calamine waits for it): its windows
+are spans of the chunks as read, not copies, and the cells common writers write are passed
+over by a cheaper search than the full rule (`_uncommon`, then `_unvouched` where it stops).
+(Decompressing one chunk ahead in a thread was tried: on two shared cores the GIL handovers
+between the searches cost what the overlap saved.)"""
 
 from __future__ import annotations
 
 import functools
 import html
 import io
-import queue
 import re
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -44,7 +43,6 @@ ERROR_TEXTS = frozenset(
     ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 )
 CHUNK = 1 << 22
-SEARCH_PIECE = 1 << 18  # the fast pass searches a window this much at a time
 MAX_CELL_BYTES = 8 << 20  # one cell element, markup included
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
@@ -213,8 +211,8 @@ class _Bounds:
         except KeyError:
             return True
         first = True
-        size = archive.getinfo(part).file_size  # as declared: the stream ends there
-        with stream, _ReadAhead(stream, size) as chunks:
+        chunks = _Chunks(stream)
+        with stream:
             for data, start, end in _spans(chunks, TextRuns(), self.sheet):
                 if first and not exact:
                     self._start(data[start:end])
@@ -264,21 +262,13 @@ class _Bounds:
                 return False
             self.rows = int(ref.group(2))
         digits = len(str(self.rows)) if self.rows else 1
-        at = piece = start
+        at = start
         while True:
             # the common cells are passed over by a cheaper search; where it stops, the full
-            # rule decides (a cell it vouches for is passed over too). The window is searched
-            # in pieces cut at a tag: a search holds the GIL, which the thread reading ahead
-            # needs now and then to hand over the next chunk
-            if at >= piece:
-                if piece >= end:
-                    break
-                piece = data.find(b"<", min(at + SEARCH_PIECE, end), end)
-                piece = end if piece < 0 else piece
-            stop = _uncommon(prefix, self.cols, digits).search(data, at, piece)
+            # rule decides (a cell it vouches for is passed over too)
+            stop = _uncommon(prefix, self.cols, digits).search(data, at, end)
             if stop is None:
-                at = piece
-                continue
+                break
             found = _unvouched(prefix, self.cols, digits).match(data, stop.start(), end)
             if found is None:
                 at = stop.end()
@@ -484,69 +474,21 @@ def _uncommon(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
     )
 
 
-class _ReadAhead:
-    """A part's data, read one chunk ahead in a thread when it is larger than a chunk: zlib
-    inflates without holding the GIL, so decompressing the next chunk overlaps the search of
-    this one. At most two chunks wait; leaving the `with` block stops the thread and waits
-    for it, so the stream may be closed then. A read error is raised where the chunk is read."""
+class _Chunks:
+    """A part's stream, read in chunks; `whole` is the part's data when it came in one."""
 
-    def __init__(self, stream: IO[bytes], size: int) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
-        self._thread: threading.Thread | None = None
         self._seen: list[bytes] = []  # the first two chunks read
-        if size > CHUNK:
-            self._queue: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
-            self._stop = threading.Event()
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
-
-    def __enter__(self) -> _ReadAhead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._thread is None:
-            return
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                self._queue.get(timeout=0.05)
-            except queue.Empty:
-                continue
-        self._thread.join()
 
     def read(self, size: int) -> bytes:
-        if self._thread is None:
-            chunk = self._stream.read(size)
-        else:
-            item = self._queue.get()
-            if isinstance(item, BaseException):
-                raise item
-            chunk = item
+        chunk = self._stream.read(size)
         if len(self._seen) < 2:
             self._seen.append(chunk)
         return chunk
 
     @property
     def whole(self) -> bytes | None:
-        """The part's data, when it was read whole in one chunk."""
         if len(self._seen) == 2 and not self._seen[1]:
             return self._seen[0]
         return None
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.is_set():
-                chunk = self._stream.read(CHUNK)
-                self._put(chunk)
-                if not chunk:
-                    return
-        except BaseException as exc:  # handed to the reader of the next chunk
-            self._put(exc)
-
-    def _put(self, item: bytes | BaseException) -> None:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-                return
-            except queue.Full:
-                continue
