@@ -40,11 +40,14 @@ def _outcome(call: object) -> str:
     return ""
 
 
-def _checked(path: Path, chunk: int | None = None) -> str:
+def _checked(path: Path, chunk: int | None = None, piece: int | None = None) -> str:
     with zipfile.ZipFile(path) as archive:
         if chunk is None:
             return _outcome(lambda: sheetxml.check_sheet(archive, PART, "S"))
-        with mock.patch.object(sheetxml, "CHUNK", chunk):
+        with (
+            mock.patch.object(sheetxml, "CHUNK", chunk),
+            mock.patch.object(sheetxml, "SEARCH_PIECE", piece or sheetxml.SEARCH_PIECE),
+        ):
             return _outcome(lambda: sheetxml.check_sheet(archive, PART, "S"))
 
 
@@ -116,15 +119,18 @@ def _random_sheet(rows: list[tuple[str, list[str], int]], dimension: str) -> str
     rows=_rows,
     dimension=st.sampled_from(["", "A1:B2", "A1:F60", "A1:XFD1048576"]),
     chunk=st.sampled_from([64, 200, 1000, 1 << 22]),
+    piece=st.sampled_from([1, 30, 300, 1 << 18]),
 )
 def test_check_refuses_what_the_exact_pass_refuses(
     tmp_path_factory: pytest.TempPathFactory,
     rows: list[tuple[str, list[str], int]],
     dimension: str,
     chunk: int,
+    piece: int,
 ) -> None:
+    """Whatever the chunks the part is read in and the pieces a window is searched in."""
     path = xlsx(tmp_path_factory.mktemp("s") / "b.xlsx", _random_sheet(rows, dimension))
-    assert _checked(path, chunk) == _exact(path)
+    assert _checked(path, chunk, piece) == _exact(path)
 
 
 def test_random_sheets_do_reach_both_outcomes(tmp_path: Path) -> None:

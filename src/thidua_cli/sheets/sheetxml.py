@@ -44,6 +44,7 @@ ERROR_TEXTS = frozenset(
     ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 )
 CHUNK = 1 << 22
+SEARCH_PIECE = 1 << 18  # the fast pass searches a window this much at a time
 MAX_CELL_BYTES = 8 << 20  # one cell element, markup included
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
@@ -263,13 +264,21 @@ class _Bounds:
                 return False
             self.rows = int(ref.group(2))
         digits = len(str(self.rows)) if self.rows else 1
-        at = start
+        at = piece = start
         while True:
             # the common cells are passed over by a cheaper search; where it stops, the full
-            # rule decides (a cell it vouches for is passed over too)
-            stop = _uncommon(prefix, self.cols, digits).search(data, at, end)
+            # rule decides (a cell it vouches for is passed over too). The window is searched
+            # in pieces cut at a tag: a search holds the GIL, which the thread reading ahead
+            # needs now and then to hand over the next chunk
+            if at >= piece:
+                if piece >= end:
+                    break
+                piece = data.find(b"<", min(at + SEARCH_PIECE, end), end)
+                piece = end if piece < 0 else piece
+            stop = _uncommon(prefix, self.cols, digits).search(data, at, piece)
             if stop is None:
-                break
+                at = piece
+                continue
             found = _unvouched(prefix, self.cols, digits).match(data, stop.start(), end)
             if found is None:
                 at = stop.end()
