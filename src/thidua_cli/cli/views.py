@@ -85,7 +85,7 @@ _SUMMARY_COLUMNS = ("Tệp", "Sheet", "Loại bảng", "Số dòng", "Mới", "C
 
 
 def print_import_report(report: ImportReport) -> None:
-    from .boxtable import Column, box_table
+    from .boxtable import Column, box_table, fits
 
     console, diag = out(), err()
     for line in report.skipped:
@@ -118,7 +118,17 @@ def print_import_report(report: ImportReport) -> None:
         for s in report.sheets
     ]
     title = "Kết quả nhập" + (" (chạy thử)" if report.dry_run else "")
-    console.print(box_table(title, columns, rows, console.options), soft_wrap=True)
+    if fits(columns, rows, console.options.max_width):
+        console.print(box_table(title, columns, rows, console.options), soft_wrap=True)
+    else:  # a narrow terminal: a sheet a paragraph, every name whole, rather than a tall table
+        console.print(f"{title}:", style="italic", markup=False, highlight=False)
+        for file, sheet, label, count, new, updated, unchanged in rows:
+            console.print(f"• {file} › {sheet}", markup=False, highlight=False)
+            console.print(
+                f"  {label}: {count} dòng; {new} mới, {updated} cập nhật, {unchanged} không đổi.",
+                markup=False,
+                highlight=False,
+            )
     new, updated, unchanged = report.totals
     console.print(f"Tổng: {new} mới, {updated} cập nhật, {unchanged} không đổi.")
     if report.changes:
