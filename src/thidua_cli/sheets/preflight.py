@@ -41,8 +41,9 @@ EXCEL_MAX_ROWS = 1_048_576
 MAX_ERROR_CELLS = 1_000_000
 EXCEL_MAX_COLS = 16_384
 # a file up to this size is kept in memory as it is read for its digest: its zip directory and
-# parts are then read from there, not from the disk again (a folder of small forms)
-KEEP_FILE_BYTES = 16 << 20
+# parts are then read from there, not from the disk again (a folder of small forms). Larger
+# files are read from the disk: kept, they would add to the peak memory of a long import
+KEEP_FILE_BYTES = 4 << 20
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
