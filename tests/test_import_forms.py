@@ -299,3 +299,21 @@ def test_summary_in_an_80_column_terminal_names_every_sheet_whole(
     assert sorted(files) == sorted(names)
     assert "  bảng tự chấm của đơn vị: 15 dòng; 6 mới, 0 cập nhật, 0 không đổi." in lines
     assert "…" not in result.stdout
+
+
+def test_a_folder_of_many_forms_read_by_two_readers_keeps_its_order(
+    seeded: Path, tmp_path: Path
+) -> None:
+    """A folder of many small forms is read by two threads; the summary, the skipped files
+    and the scores are those of reading them one after another, in the folder's order."""
+    from thidua_cli.services.reading import SMALL_FILES_TWO_READERS
+
+    names = _a_year_of_forms(tmp_path / "nam-2023")
+    assert len(names) >= SMALL_FILES_TWO_READERS
+    broken = tmp_path / "nam-2023" / "tu-cham-ca-nam" / "hnd-ban-loi.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a real workbook")
+    result = run(seeded, "import", tmp_path / "nam-2023")
+    assert result.exit_code == 0, result.output
+    assert [row[0] for row in summary_rows(result)] == sorted(names)
+    assert "Bỏ qua: nam-2023/tu-cham-ca-nam/hnd-ban-loi.xlsx: không đọc được" in result.stderr
+    assert len(scores(seeded, "1=1")) == sum(int(row[4]) for row in summary_rows(result))

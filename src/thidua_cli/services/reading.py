@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from .progress import ImportProgress
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+# a folder of at least this many files, each at most this large, is read by two threads
+SMALL_FILES_TWO_READERS = 8
+SMALL_FILE_BYTES = 1 << 20
 
 
 def expand_paths(paths: Iterable[Path], skipped: list[str] | None = None) -> list[Path]:
@@ -63,6 +66,13 @@ def _skip_reason(path: Path) -> str | None:
     return None
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read as the others are; reading it says what is wrong
+
+
 def display_name(path: Path, roots: list[Path]) -> str:
     for root in roots:
         if _is_dir(root):
@@ -90,16 +100,27 @@ class Reading:
                 + (" " + " ".join(self.skipped) if self.skipped else ""),
                 "Chỉ ra tệp .xlsx, .xls, .ods, .csv hoặc thư mục chứa các tệp đó.",
             )
-        self._opened: list[Workbook | RowError] = []
+        self._opened: dict[int, Workbook | RowError] = {}
         self._idle = threading.Event()  # set once the caller waits: the XML scans may start
         # set once the first file's checks before calamine are over (or it could not be read)
         self.first_checked = threading.Event()
         self._done = threading.Condition()
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
+        self._next = iter(range(len(self.files)))  # the files not taken yet, in order
+        # a folder of many small forms is read by two threads: while calamine reads one file
+        # without the GIL, the other thread checks the next one
+        many_small = len(self.files) >= SMALL_FILES_TWO_READERS and all(
+            _size(path) <= SMALL_FILE_BYTES for path in self.files
+        )
+        for _ in range(2 if many_small else 1):
+            threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        for path in self.files:
+        while True:
+            with self._done:
+                index = next(self._next, None)
+            if index is None:
+                return
+            path = self.files[index]
             try:
                 opened = open_workbook(
                     path, display_name(path, self.paths), self._idle, self.first_checked
@@ -116,7 +137,7 @@ class Reading:
                 )
             self.first_checked.set()
             with self._done:
-                self._opened.append(opened)
+                self._opened[index] = opened
                 self._done.notify_all()
 
     def opened(self, progress: ImportProgress) -> list[Workbook | RowError]:
@@ -126,11 +147,12 @@ class Reading:
         self._idle.set()
         for index, path in enumerate(self.files):
             with self._done:
-                if len(self._opened) <= index:
+                if index not in self._opened:
                     progress.stage(f"Đang mở {display_name(path, self.paths)}", None)
-                self._done.wait_for(lambda index=index: len(self._opened) > index)  # type: ignore[misc]
+                self._done.wait_for(lambda index=index: index in self._opened)  # type: ignore[misc]
         result: list[Workbook | RowError] = []
-        for path, opened in zip(self.files, self._opened, strict=True):
+        for index, path in enumerate(self.files):
+            opened = self._opened[index]
             if isinstance(opened, RowError) and path in self._from_folder:
                 note = f"{opened.file}: không đọc được ({opened.message.rstrip('.')}), bỏ qua."
                 if note not in self.skipped:
