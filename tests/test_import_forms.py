@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -185,31 +186,25 @@ def test_score_above_max_in_a_form_names_the_cell(seeded: Path, tmp_path: Path) 
     ]
 
 
-def test_header_under_twelve_title_rows_is_found(seeded: Path, tmp_path: Path) -> None:
-    # rows 1-12 are titles (none of them a header), row 13 blank, the header at rows 14-15
-    table = self_form_table("Hội Nông dân tỉnh", HND)
-    table.titles = [
-        *table.titles,
-        *(f"Căn cứ Quyết định số {n}/QĐ-UBND về công tác thi đua" for n in range(9)),
-    ]
-    assert table.header_row == 14
-    result = run(seeded, "import", write(tmp_path / "hoi-nong-dan.xlsx", table))
-    assert result.exit_code == 0, result.output
-    got = scores(seeded)
-    assert got[("HND", "1.2", "self", "", "FY", 2023)] == 18.5
-    assert len(got) == 7
-
-
-def test_numbering_row_under_a_header_ending_on_row_sixteen_is_skipped(
-    seeded: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("titles", "header_row"),
+    [
+        # rows 1-12 are titles (none of them a header), row 13 blank, the header at rows 14-15
+        (9, 14),
+        # the header at rows 15-16 (the last a header may start on, two rows deep), the
+        # numbering row (1) (2) … at 17, skipped
+        (10, 15),
+    ],
+)
+def test_header_under_many_title_rows_is_found(
+    seeded: Path, tmp_path: Path, titles: int, header_row: int
 ) -> None:
-    # the header at rows 15-16 (the last a header may start on, two rows deep), (1) (2) … at 17
     table = self_form_table("Hội Nông dân tỉnh", HND)
     table.titles = [
         *table.titles,
-        *(f"Căn cứ Quyết định số {n}/QĐ-UBND về công tác thi đua" for n in range(10)),
+        *(f"Căn cứ Quyết định số {n}/QĐ-UBND về công tác thi đua" for n in range(titles)),
     ]
-    assert table.header_row == 15
+    assert table.header_row == header_row
     result = run(seeded, "import", write(tmp_path / "hoi-nong-dan.xlsx", table))
     assert result.exit_code == 0, result.output
     got = scores(seeded)
