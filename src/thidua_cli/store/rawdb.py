@@ -167,8 +167,8 @@ class Db:
         from sqlalchemy import create_engine
         from sqlalchemy.pool import StaticPool
 
-        scheme = "sqlite://" if self.dialect == "sqlite" else self.url
-        engine = create_engine(scheme, creator=lambda: self.raw, poolclass=StaticPool)
+        # the database's own URL: what SQLAlchemy caches by it (store/tables.py) is this file's
+        engine = create_engine(self.url, creator=lambda: self.raw, poolclass=StaticPool)
         dialect = engine.dialect
         dialect.do_begin = lambda dbapi_connection: None  # type: ignore[method-assign]
         dialect.do_commit = lambda dbapi_connection: None  # type: ignore[method-assign]
