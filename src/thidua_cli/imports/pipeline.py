@@ -106,7 +106,7 @@ class _Checked:
     scores: list[CheckedScore]
     votes: list[dict[str, Any]]
     commendations: list[dict[str, Any]]
-    locked: list[int]  # finalised years changed: by the rules checked, then by any row written
+    ruled: set[int]  # finalised years the rules checked change (a rule holds for later years)
 
 
 def _check_and_write(
@@ -238,10 +238,9 @@ def _check(
     votes = checker.check_votes()
     commendations = checker.check_commendations()
     checker.check_scale(rules)
-    # finalised years the rules change (a rule holds for every later year); the rows'
-    # own years are judged once written, by whether they changed anything
+    # the rows' own years are judged once written, by whether they changed anything
     ruled = years_touched(set(), rules, checker.state) & checker.state.locked
-    return _Checked(rules, leadership, scores, votes, commendations, sorted(ruled))
+    return _Checked(rules, leadership, scores, votes, commendations, ruled)
 
 
 def _write(
@@ -268,23 +267,23 @@ def _write(
     writes.write_votes(db, cluster.id, checked.votes, state, ids, counter)
     writes.write_commendations(db, cluster.id, checked.commendations, ids, counter)
     files = ", ".join(sorted({s.file for s in summaries.values()}))
-    locked = sorted((counter.changed | set(checked.locked)) & state.locked)
+    # the finalised years this import changes: by its rules, or by a row new or updated
+    locked = sorted((counter.changed | checked.ruled) & state.locked)
     if locked and not options.force:
         # the rows are written in this transaction: refused, it is rolled back whole
         checker.batch.errors.append(finalised_year_refused(locked, files))
         checker.report.errors = checker.batch.errors
         return
-    checked.locked = locked
     forced = bool(options.force and locked)
     if forced:
-        record_forced_years(db, cluster.id, checked.locked, files)
+        record_forced_years(db, cluster.id, locked, files)
         if not options.dry_run:  # the finalised years are frozen again with the new data
             from ..services.ranking import refreeze
 
             with db.sqlalchemy_view() as conn:  # the ranking services speak SQLAlchemy
-                refreeze(conn, cluster, checked.locked)
+                refreeze(conn, cluster, locked)
             checker.report.notes.append(
-                f"Năm {', '.join(map(str, checked.locked))} đã chốt: đã nhập do có --force (đã "
+                f"Năm {', '.join(map(str, locked))} đã chốt: đã nhập do có --force (đã "
                 "ghi lại) và chốt lại năm đó với dữ liệu mới."
             )
     now = datetime.now(UTC)

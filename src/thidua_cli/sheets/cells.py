@@ -46,10 +46,13 @@ class RowReader:
         return letter
 
     def raw(self, row: int, values: list[object], name: str) -> object:
+        """The value in column `name` as `cell` gives it; a plain value without calling it
+        (every text and number cell of a long list comes this way)."""
         col = self.cols.get(name)
-        if col is None:
-            return None
-        return self.cell(row, values, col)
+        value = values[col] if col is not None and col < len(values) else None
+        if value == "" and self.sheet.special:
+            return self.cell(row, values, col)  # type: ignore[arg-type]
+        return value
 
     def cell(self, row: int, values: list[object], col: int) -> object:
         """The value at a column, with the cells calamine hides recovered: an error cell becomes
@@ -73,11 +76,7 @@ class RowReader:
         return value
 
     def text(self, row: int, values: list[object], name: str, required: bool = False) -> str | None:
-        # `raw` written out: a long list reads several text cells a row
-        col = self.cols.get(name)
-        value = values[col] if col is not None and col < len(values) else None
-        if value == "" and self.sheet.special:
-            value = self.cell(row, values, col)  # type: ignore[arg-type]
+        value = self.raw(row, values, name)
         if value is BAD:
             return None
         if value.__class__ is ErrorCell:
