@@ -88,6 +88,9 @@ def _exit_now(code: object) -> None:
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass
+    pieces = sys.modules.get("thidua_cli.sheets.pieces")
+    if pieces is not None:  # a large sheet's pieces still on disk (an import that ended early)
+        pieces.cleanup_all()
     os._exit(status)
 
 

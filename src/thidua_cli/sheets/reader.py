@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RowError
-from . import preflight
+from . import pieces, preflight
 from .odsbounds import check_ods
+from .pieces import PieceStream
 from .preflight import FileRefused
 from .sheetxml import ERROR_TEXTS, FORMULA_NO_VALUE, check_sheet, find_special_cells
 from .xlsbounds import check_xls
@@ -47,8 +48,11 @@ class Sheet:
     _csv_rows: list[list[object]] | None = None
     # .xls / .ods: a cell holding an error's text (`#N/A`) is that error; marked as rows are read
     _error_texts: bool = False
+    _stream: Any = None  # a large sheet read in pieces (PieceStream)
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
+        if self._stream is not None:  # read in pieces (sheets/pieces.py): numbered as it goes
+            return self._stream.rows()  # type: ignore[no-any-return]
         before, rows = self.row_source()
         if not self._col_offset:  # no generator between calamine and the reader of each row
             return enumerate(rows, before + 1)
@@ -96,6 +100,8 @@ class Sheet:
         """How many rows the sheet has, about (for a progress bar)."""
         if self._csv_rows is not None:
             return len(self._csv_rows)
+        if self._stream is not None:
+            return self._stream.height  # type: ignore[no-any-return]
         return (self._source.height + self._row_offset) if self._source is not None else 0
 
     @property
@@ -200,7 +206,7 @@ def open_workbook(
             "Chỉ nhập tệp .xlsx, .xlsm, .xls, .ods hoặc .csv.",
         )
     try:
-        sheet_paths, sheet_data = _checked_parts(archive, names)
+        sheet_paths, sheet_data, streams = _checked_parts(archive, names, display)
     except FileRefused as refused:
         archive.close()
         return _refused(display, refused)
@@ -211,6 +217,7 @@ def open_workbook(
 
     scan: _Background | None = None
     gate = scan_gate or threading.Event()
+    opened = False
     try:
         book = CalamineWorkbook.from_path(str(path))
         metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
@@ -222,7 +229,7 @@ def open_workbook(
             gate.wait()
             found = {}
             for name in visible:
-                if visible[name] and name in sheet_paths:
+                if visible[name] and name in sheet_paths and name not in streams:
                     part = sheet_paths[name]
                     facts = find_special_cells(archive, part, sheet_data.get(part))
                     found[name] = (facts.special, facts.bool_rows)
@@ -230,11 +237,26 @@ def open_workbook(
 
         # calamine reads the cells without the GIL; the XML scan of a large sheet runs beside
         # it meanwhile. A small one is scanned once calamine is done: a thread costs more.
-        inline = _scan_bytes(archive, visible, sheet_paths) <= INLINE_SCAN_BYTES
+        unscanned = {name: shown and name not in streams for name, shown in visible.items()}
+        inline = _scan_bytes(archive, unscanned, sheet_paths) <= INLINE_SCAN_BYTES
         if not inline:
             scan = _Background(scan_all)
         sheets = []
         for meta in metas:
+            stream = streams.get(meta.name)
+            if stream is not None:  # checked, found and being parsed piece by piece already
+                sheets.append(
+                    Sheet(
+                        file=display,
+                        name=meta.name,
+                        hidden=not visible[meta.name],
+                        merged=stream.merged,
+                        special=stream.facts.special,
+                        bool_rows=stream.facts.bool_rows,
+                        _stream=stream,
+                    )
+                )
+                continue
             source = book.get_sheet_by_name(meta.name)
             sheets.append(
                 Sheet(
@@ -252,9 +274,13 @@ def open_workbook(
         for sheet in sheets:
             if sheet.name in found:
                 sheet.special, sheet.bool_rows = found[sheet.name]
+        opened = True
     except Exception as exc:  # calamine raises its own error types for damaged parts
         return _damaged(display, exc, "Mở tệp bằng Excel, kiểm tra rồi lưu lại.")
     finally:
+        if not opened:
+            for stream in streams.values():
+                stream.abandon()
         if scan is not None:
             gate.set()
             scan.join()  # the scan reads the archive: let it finish before closing
@@ -367,11 +393,12 @@ def _damaged(display: str, exc: Exception, hint: str) -> RowError:
 
 
 def _checked_parts(
-    archive: zipfile.ZipFile, names: set[str]
-) -> tuple[dict[str, str], dict[str, bytes]]:
+    archive: zipfile.ZipFile, names: set[str], display: str
+) -> tuple[dict[str, str], dict[str, bytes], dict[str, PieceStream]]:
     """Every part calamine reads, checked before it does: the workbook's own parts, then each
-    worksheet's used range and text. Returns sheet name -> its XML part, and the data of the
-    small sheet parts (INLINE_SCAN_BYTES together), read once for both scans."""
+    worksheet's used range and text. Returns sheet name -> its XML part, the data of the
+    small sheet parts (INLINE_SCAN_BYTES together), read once for both scans, and the large
+    sheets read in pieces as they were checked (sheets/pieces.py)."""
     kept = {}
     for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
         if part in names:
@@ -385,14 +412,31 @@ def _checked_parts(
     named = {part: name for name, part in sheet_paths.items()}
     worksheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     sheet_data: dict[str, bytes] = {}
+    streams: dict[str, PieceStream] = {}
+    side: dict[str, bytes] | None | bool = False  # what every piece carries, once needed
     room = INLINE_SCAN_BYTES
-    for part in sorted(set(worksheets) | set(named)):
-        if part in names:
-            data = check_sheet(archive, part, named.get(part, ""), keep=room)
+    try:
+        for part in sorted(set(worksheets) | set(named)):
+            if part not in names:
+                continue
+            name = named.get(part, "")
+            cutter = None
+            if name and archive.getinfo(part).file_size >= pieces.STREAM_BYTES:
+                if side is False:
+                    side = pieces.side_parts(archive, names)
+                if isinstance(side, dict):
+                    cutter = PieceStream(display, part, name, side)
+            data = check_sheet(archive, part, name, keep=room, cutter=cutter)
+            if cutter is not None and cutter.usable:
+                streams[name] = cutter
             if data is not None:
                 sheet_data[part] = data
                 room -= len(data)
-    return sheet_paths, sheet_data
+    except BaseException:
+        for stream in streams.values():
+            stream.abandon()
+        raise
+    return sheet_paths, sheet_data, streams
 
 
 def _open_csv(path: Path, display: str, sha: str) -> Workbook | RowError:

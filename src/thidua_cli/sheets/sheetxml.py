@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Protocol
 
 from ..text import column_letter
 from .preflight import (
@@ -105,13 +105,38 @@ def col_index(letters: bytes) -> int:
     return index - 1
 
 
-def check_sheet(archive: zipfile.ZipFile, part: str, sheet: str, keep: int = 0) -> bytes | None:
+class Cutter(Protocol):
+    """What takes the windows the fast pass vouches for (sheets/pieces.py)."""
+
+    def feed(self, data: bytes, start: int, end: int) -> None: ...
+
+    def finish(self, last_row: int) -> None: ...
+
+    def abandon(self) -> None: ...
+
+
+def check_sheet(
+    archive: zipfile.ZipFile, part: str, sheet: str, keep: int = 0, cutter: Cutter | None = None
+) -> bytes | None:
     """Check a sheet's used range and its text runs before calamine reads it; raises
     FileRefused naming the sheet (and the farthest cell) when a limit is passed. Returns the
-    part's data when it is at most `keep` bytes (read in one chunk), for `find_special_cells`."""
+    part's data when it is at most `keep` bytes (read in one chunk), for `find_special_cells`.
+    `cutter` is given each window the fast pass vouches for, then `finish`ed; it is
+    `abandon`ed when the fast pass cannot vouch for the sheet (or the sheet is refused)."""
     try:
         bounds = _Bounds(sheet)
-        if not bounds.run(archive, part, exact=False):
+        try:
+            fast = bounds.run(archive, part, exact=False, cutter=cutter)
+        except BaseException:
+            if cutter is not None:
+                cutter.abandon()
+            raise
+        if cutter is not None:
+            if fast:
+                cutter.finish(bounds.rows)
+            else:
+                cutter.abandon()
+        if not fast:
             bounds = _Bounds(sheet)
             bounds.run(archive, part, exact=True)
         return bounds.data if bounds.data is not None and len(bounds.data) <= keep else None
@@ -135,7 +160,7 @@ def find_special_cells(
         return facts
     with stream:
         for window in _windows(stream):
-            _special(window, facts)
+            special_in(window, facts)
     return facts
 
 
@@ -204,7 +229,9 @@ class _Bounds:
         self.hi_row = self.hi_col = -1
         self.data: bytes | None = None  # the part, when a run read it in one chunk
 
-    def run(self, archive: zipfile.ZipFile, part: str, exact: bool) -> bool:
+    def run(
+        self, archive: zipfile.ZipFile, part: str, exact: bool, cutter: Cutter | None = None
+    ) -> bool:
         """False when the fast pass cannot vouch for the sheet: run the exact pass then."""
         try:
             stream = archive.open(part)
@@ -221,6 +248,8 @@ class _Bounds:
                     self._count(data[start:end])
                 elif not self._fast(data, start, end):
                     return False
+                elif cutter is not None:
+                    cutter.feed(data, start, end)
             self.data = chunks.whole
         if exact:
             self._check_range()
@@ -347,7 +376,8 @@ class _Bounds:
         )
 
 
-def _special(window: bytes, facts: SheetFacts) -> None:
+def special_in(window: bytes, facts: SheetFacts) -> None:
+    """Add what one window (cut at cell starts) holds to `facts`."""
     # a window without `'` (or `:`) cannot hold what is searched with it: one memchr each
     # spares whole searches of the window
     single = b"'" in window
