@@ -184,7 +184,7 @@ class PieceStream:
         if not self.usable:
             return
         if self._head is None or self._tail is None:
-            self.usable = False  # no rows, or no end of them: read whole (calamine says why)
+            self.abandon()  # no rows, or no end of them: read whole (calamine says why)
             return
         self._emit(b"".join(self._rows))
         self._rows = []
@@ -197,17 +197,22 @@ class PieceStream:
             book = CalamineWorkbook.from_path(path)
             self.merged = list(book.get_sheet_by_name(self.name).merged_cell_ranges or [])
             book.close()
+            read = True
         except Exception:  # calamine's own errors: the sheet's closing part is broken
-            self.usable = False
-        finally:
-            os.unlink(path)
-        if self.usable:
+            read = False
+        os.unlink(path)
+        if read:
             self._end_parsing()
+        else:
+            self.abandon()
 
     def abandon(self) -> None:
-        """The sheet is read whole after all: stop, and remove what was written."""
+        """The sheet is read whole after all: stop, and remove what was written (once the
+        piece calamine may be parsing is done)."""
         self.usable = False
         self._end_parsing()
+        if self._thread is not None:
+            self._thread.join()
 
     def _end_parsing(self) -> None:
         if self._thread is not None:
@@ -269,6 +274,8 @@ class PieceStream:
                 while index >= len(self._pieces) and not (self._done or self._broken):
                     self._changed.wait()
                 if self._broken:
+                    while not self._done:  # the pieces after it are removed first
+                        self._changed.wait()
                     raise ThiduaError(
                         f"{self.display} › {self.name}: tệp bị hỏng, không đọc được (nội dung "
                         "của sheet sai cấu trúc ở giữa bảng).",
