@@ -53,8 +53,9 @@ def _exact(path: Path) -> str:
 
 
 # ---------------------------------------------------------------- random sheets, small chunks
-_NEAR = ["A1", "B2", "C3", "F9", "E40", "A99", "D1200"]
-_FAR = ["Z9", "AA5", "XFD7", "XFD1000", "A1048576", "B700000", "Z500000", "xfd2000", "$XFD$3000"]
+_NEAR = ["A1", "B2", "C3", "F9", "E40", "A99", "D1200", "AB7", "CY30"]
+_FAR = ["Z9", "AA5", "ZZ5", "AAA9", "XFD7", "XFD1000", "A1048576", "B700000", "Z500000"]
+_FAR += ["xfd2000", "$XFD$3000"]
 _SHAPES = [
     '<c r="{ref}">{body}</c>',
     '<c r="{ref}" t="n">{body}</c>',
@@ -280,6 +281,35 @@ def test_common_writers_cells_are_vouched_without_the_exact_pass(tmp_path: Path)
     path = xlsx(tmp_path / "b.xlsx", xml)
     with mock.patch.object(sheetxml._Bounds, "_count", side_effect=AssertionError("exact")):
         assert _checked(path) == ""
+
+
+def test_a_wide_sheet_of_two_letter_columns_is_vouched_without_the_exact_pass(
+    tmp_path: Path,
+) -> None:
+    """A summary of a hundred units across (columns A to CY) passes the fast pass alone; a
+    cell at a three-letter column is for the exact pass."""
+
+    def letters(col: int) -> str:
+        return chr(65 + col) if col < 26 else chr(64 + col // 26) + chr(65 + col % 26)
+
+    rows = "".join(
+        f'<row r="{n}">'
+        + "".join(f'<c r="{letters(col)}{n}"><v>{col}</v></c>' for col in range(103))
+        + "</row>"
+        for n in range(1, 400)
+    )
+    xml = f'<worksheet xmlns="{MAIN_NS}"><sheetData>{rows}</sheetData></worksheet>'
+    path = xlsx(tmp_path / "b.xlsx", xml)
+    with mock.patch.object(sheetxml._Bounds, "_count", side_effect=AssertionError("exact")):
+        assert _checked(path, 4096) == ""
+    far = xml.replace("</row></sheetData>", '<c r="AAA399"><v>1</v></c></row></sheetData>')
+    path = xlsx(tmp_path / "far.xlsx", far)
+    with (
+        mock.patch.object(sheetxml._Bounds, "_count", side_effect=AssertionError("exact")),
+        pytest.raises(AssertionError, match="exact"),
+    ):
+        _checked(path)
+    assert _checked(path) == _exact(path) == ""
 
 
 def test_a_damaged_later_chunk_is_refused(tmp_path: Path) -> None:

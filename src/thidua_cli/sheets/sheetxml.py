@@ -10,13 +10,13 @@ they find. No entity is ever expanded (nothing here is an XML parser).
 
 The used-range check is on the import's critical path (calamine waits for it): its windows
 are spans of the chunks as read, not copies, and the cells common writers write are passed
-over by a cheaper search than the full rule (`_uncommon`, then `_unvouched` where it stops).
+over by a cheaper search than the full rule (`uncommon`, then `unvouched` where it stops;
+both in sheets/cellpatterns.py).
 (Decompressing one chunk ahead in a thread was tried: on two shared cores the GIL handovers
 between the searches cost what the overlap saved.)"""
 
 from __future__ import annotations
 
-import functools
 import html
 import io
 import re
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO, Protocol
 
 from ..text import column_letter
+from .cellpatterns import MAX_FAST_COLS, uncommon, unvouched
 from .preflight import (
     EXCEL_MAX_COLS,
     EXCEL_MAX_ROWS,
@@ -264,15 +265,15 @@ class _Bounds:
         found = _DIMENSION.search(window, 0, data_at.start() if data_at else len(window))
         if found is not None:
             cols = col_index(found.group(3) or found.group(1)) + 1
-            if 0 < cols <= 26:
+            if 0 < cols <= MAX_FAST_COLS:
                 self.cols = cols
 
     def _fast(self, data: bytes, start: int, end: int) -> bool:
         """The fast pass over one window, data[start:end], for sheets written in order as
         every writer does: one C-speed search finds any cell whose start tag is not
-        `<c r="X9">` with its column within the width vouched for (at most Z) and its row no
+        `<c r="X9">` with its column within the width vouched for (at most ZZ) and its row no
         longer than the window's last cell's row. A column just past the width widens it;
-        anything else (a row below the last one, two-letter columns, a cell without `r`,
+        anything else (a row below the last one, three-letter columns, a cell without `r`,
         another prefix) is for the exact pass. False when the fast pass cannot vouch for the
         window. (A search bounded at `end` sees the data as if it ended there.)"""
         prefix = self.prefix
@@ -295,10 +296,10 @@ class _Bounds:
         while True:
             # the common cells are passed over by a cheaper search; where it stops, the full
             # rule decides (a cell it vouches for is passed over too)
-            stop = _uncommon(prefix, self.cols, digits).search(data, at, end)
+            stop = uncommon(prefix, self.cols, digits).search(data, at, end)
             if stop is None:
                 break
-            found = _unvouched(prefix, self.cols, digits).match(data, stop.start(), end)
+            found = unvouched(prefix, self.cols, digits).match(data, stop.start(), end)
             if found is None:
                 at = stop.end()
                 continue
@@ -306,7 +307,7 @@ class _Bounds:
             if (
                 data[found.end() : min(found.end() + 4, end)] != b' r="'
                 or ref is None
-                or len(ref.group(1)) > 1
+                or len(ref.group(1)) > 2
                 or int(ref.group(2)) > self.rows
                 or col_index(ref.group(1)) < self.cols
             ):
@@ -454,54 +455,6 @@ def _last_cell_start(data: bytes) -> int:
             return position
         position = data.rfind(b"<", 0, position)
     return last_tag if last_tag >= 0 else end
-
-
-@functools.lru_cache(maxsize=256)
-def _unvouched(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
-    """A cell start tag that is not `<c r="X9" …>` with X within `cols` columns (at most Z),
-    at most `digits` row digits, and after `r` only the attributes writers put on cells (so no
-    second `r`, which calamine would take instead). Written with the literal `<c` first, so
-    that the search jumps from cell to cell."""
-    last = chr(64 + min(cols, 26)).encode()
-    return re.compile(
-        b"<"
-        + re.escape(prefix)
-        + rb'c(?=[\s/>])(?! r="[A-'
-        + last
-        + rb"][0-9]{1,"
-        + str(digits).encode()
-        + rb'}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>)'
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _uncommon(prefix: bytes, cols: int, digits: int) -> re.Pattern[bytes]:
-    """Where a cell start tag is not in the shape common writers give every cell, `<c r="X9">`
-    with X within `cols` columns and at most `digits` row digits, then ` s="7"` and ` t="n"`
-    or neither. Every start `_unvouched` finds is found here (its shapes are a part of what
-    `_unvouched` vouches for), about twice as fast: alternatives instead of repeated groups."""
-    last = chr(64 + min(cols, 26)).encode()
-    style = rb' s="[0-9]+"'
-    kind = rb' t="[a-zA-Z]+"'
-    return re.compile(
-        b"<"
-        + re.escape(prefix)
-        + rb'c(?! r="[A-'
-        + last
-        + rb"][0-9]{1,"
-        + str(digits).encode()
-        + rb'}"(?:>|'
-        + kind
-        + rb">|"
-        + style
-        + rb"(?:>|"
-        + kind
-        + rb">)|/>|"
-        + kind
-        + rb"/>|"
-        + style
-        + rb"/>))"
-    )
 
 
 class _Chunks:
