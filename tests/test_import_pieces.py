@@ -179,3 +179,25 @@ def test_a_sheet_the_fast_checks_cannot_vouch_for_is_read_whole(
     assert whole.exit_code == in_pieces.exit_code == 0, in_pieces.output
     assert scores(pieces_db, "1=1") == scores(whole_db, "1=1")
     assert list(tmp_dir.iterdir()) == []
+
+
+def test_no_room_for_the_pieces_reads_the_sheet_whole(
+    seeded: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    streamed: list[pieces.PieceStream],
+) -> None:
+    """The temporary folder full or read-only: the import does not fail, nor take the file
+    for a damaged one; the sheet is read whole."""
+
+    def no_room(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_room)
+    monkeypatch.setattr(pieces, "STREAM_BYTES", 1 << 40)
+    path = _workbook(tmp_path / "cham-diem.xlsx", _rows())
+    whole, in_pieces, whole_db, pieces_db = _import_both_ways(seeded, tmp_path, path, monkeypatch)
+    assert streamed == []
+    assert whole.exit_code == in_pieces.exit_code == 0, in_pieces.output
+    assert in_pieces.stdout == whole.stdout
+    assert scores(pieces_db, "1=1") == scores(whole_db, "1=1")

@@ -19,6 +19,7 @@ import with an error naming the file, never a traceback."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import os
 import queue
@@ -102,11 +103,14 @@ class PieceStream:
             if self._head is None:
                 return
         end_at = window.find(self._data_end)
-        if end_at >= 0:
-            self._add_rows(window[:end_at])
-            self._tail = [window[end_at:]]
-        else:
-            self._add_rows(window)
+        try:
+            if end_at >= 0:
+                self._add_rows(window[:end_at])
+                self._tail = [window[end_at:]]
+            else:
+                self._add_rows(window)
+        except OSError:  # no room or no right in the temporary folder: the sheet is read whole
+            self.abandon()
 
     def _take_head(self) -> bytes:
         """Once `<sheetData>` has been seen: the sheet's opening kept, the rest returned."""
@@ -186,13 +190,17 @@ class PieceStream:
         if self._head is None or self._tail is None:
             self.abandon()  # no rows, or no end of them: read whole (calamine says why)
             return
-        self._emit(b"".join(self._rows))
-        self._rows = []
-        tail = b"".join(self._tail)
-        self._tail = None
+        try:
+            self._emit(b"".join(self._rows))
+            self._rows = []
+            tail = b"".join(self._tail)
+            self._tail = None
+            path = self._write(tail)
+        except OSError:  # no room or no right in the temporary folder: the sheet is read whole
+            self.abandon()
+            return
         from python_calamine import CalamineWorkbook
 
-        path = self._write(tail)
         try:
             book = CalamineWorkbook.from_path(path)
             self.merged = list(book.get_sheet_by_name(self.name).merged_cell_ranges or [])
@@ -200,7 +208,8 @@ class PieceStream:
             read = True
         except Exception:  # calamine's own errors: the sheet's closing part is broken
             read = False
-        os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         if read:
             self._end_parsing()
         else:
@@ -226,31 +235,35 @@ class PieceStream:
     # -- the parsing thread
 
     def _parse_all(self) -> None:
+        """Parse each piece as it comes; whatever happens, the reader is told when it ends."""
         from python_calamine import CalamineWorkbook
 
-        while True:
-            path = self._queue.get()
-            if path is None:
-                break
-            try:
-                if not self._broken:
-                    book = CalamineWorkbook.from_path(path)
-                    sheet = book.get_sheet_by_name(self.name)
-                    book.close()
+        try:
+            while True:
+                path = self._queue.get()
+                if path is None:
+                    break
+                try:
+                    if not self._broken:
+                        book = CalamineWorkbook.from_path(path)
+                        sheet = book.get_sheet_by_name(self.name)
+                        book.close()
+                        with self._changed:
+                            if sheet.height:
+                                self._pieces.append(sheet)
+                            self._changed.notify_all()
+                except Exception:  # calamine's own errors: the XML of this piece is broken
                     with self._changed:
-                        if sheet.height:
-                            self._pieces.append(sheet)
+                        self._broken = True
                         self._changed.notify_all()
-            except Exception:  # calamine's own errors: the XML of this piece is broken
-                with self._changed:
-                    self._broken = True
-                    self._changed.notify_all()
-            finally:
-                os.unlink(path)
-        self._remove_dir()
-        with self._changed:
-            self._done = True
-            self._changed.notify_all()
+                finally:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+        finally:
+            self._remove_dir()
+            with self._changed:
+                self._done = True
+                self._changed.notify_all()
 
     def _remove_dir(self) -> None:
         if self._dir is not None:
