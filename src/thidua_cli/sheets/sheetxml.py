@@ -126,17 +126,15 @@ def check_sheet(
     `abandon`ed when the fast pass cannot vouch for the sheet (or the sheet is refused)."""
     try:
         bounds = _Bounds(sheet)
+        fast = False
         try:
             fast = bounds.run(archive, part, exact=False, cutter=cutter)
-        except BaseException:
+        finally:  # refused or not vouched for: the pieces are given up
             if cutter is not None:
-                cutter.abandon()
-            raise
-        if cutter is not None:
-            if fast:
-                cutter.finish(bounds.rows)
-            else:
-                cutter.abandon()
+                if fast:
+                    cutter.finish(bounds.rows)
+                else:
+                    cutter.abandon()
         if not fast:
             bounds = _Bounds(sheet)
             bounds.run(archive, part, exact=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import collections
 import itertools
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .import_state import ImportState
@@ -303,21 +303,31 @@ def _insert_scores(db: Db, rows: list[tuple]) -> None:
         if len(members) < SHARED_MIN:
             whole_rows.extend(members)
             continue
-        full = len(members) - len(members) % TRIPLES_PER_INSERT
-        if full:
-            db.executemany(
-                _shared_statement(TRIPLES_PER_INSERT),
-                (
-                    shared + tuple(flat(map(_TRIPLE, members[start : start + TRIPLES_PER_INSERT])))
-                    for start in range(0, full, TRIPLES_PER_INSERT)
-                ),
-            )
-        if full < len(members):
-            rest = members[full:]
-            db.execute(
-                _shared_statement(len(rest)), shared + tuple(flat(map(_TRIPLE, rest)))
-            ).close()
-    _insert_whole(db, whole_rows)
+        _in_statements(
+            db,
+            members,
+            TRIPLES_PER_INSERT,
+            _shared_statement,
+            lambda batch, shared=shared: shared + tuple(flat(map(_TRIPLE, batch))),
+        )
+    _in_statements(db, whole_rows, ROWS_PER_INSERT, _whole_statement, lambda b: tuple(flat(b)))
+
+
+def _in_statements(
+    db: Db,
+    rows: list[tuple],
+    size: int,
+    statement: Callable[[int], str],
+    values: Callable[[list[tuple]], tuple],
+) -> None:
+    """`rows` in statements of `size` rows (one executemany), then one for the rest."""
+    full = len(rows) - len(rows) % size
+    if full:
+        db.executemany(
+            statement(size), (values(rows[start : start + size]) for start in range(0, full, size))
+        )
+    if full < len(rows):
+        db.execute(statement(len(rows) - full), values(rows[full:])).close()
 
 
 def _shared_statement(count: int) -> str:
@@ -329,25 +339,9 @@ def _shared_statement(count: int) -> str:
     )
 
 
-def _insert_whole(db: Db, rows: list[tuple]) -> None:
-    width = len(_SCORE_COLUMNS)
-
-    def statement(count: int) -> str:
-        values = ", ".join(["(" + ", ".join("?" * width) + ")"] * count)
-        return f"INSERT INTO score ({', '.join(_SCORE_COLUMNS)}) VALUES {values}"
-
-    flat = itertools.chain.from_iterable
-    whole = len(rows) - len(rows) % ROWS_PER_INSERT
-    if whole:
-        db.executemany(
-            statement(ROWS_PER_INSERT),
-            (
-                tuple(flat(rows[start : start + ROWS_PER_INSERT]))
-                for start in range(0, whole, ROWS_PER_INSERT)
-            ),
-        )
-    if whole < len(rows):
-        db.execute(statement(len(rows) - whole), tuple(flat(rows[whole:]))).close()
+def _whole_statement(count: int) -> str:
+    row = "(" + ", ".join("?" * len(_SCORE_COLUMNS)) + ")"
+    return f"INSERT INTO score ({', '.join(_SCORE_COLUMNS)}) VALUES {', '.join([row] * count)}"
 
 
 def write_votes(
