@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,12 +31,12 @@ from ..sheets.sheet_context import ParseOptions
 from ..store import import_writes as writes
 from ..store.import_state import (
     ImportState,
-    criterion_ids,
     import_transaction,
     load_import_state,
     unit_ids,
 )
 from ..store.rawdb import Db
+from ..store.score_writes import ScoreWriter
 from .check import Checker
 from .check_scores import CheckedScore
 from .plan import PlannedSheet, plan_sheets
@@ -124,7 +124,8 @@ def _check_and_write(
     index = _unit_index(cluster, state)
     planned, long_sheets, summaries = _parse(workbooks, options, index, report, batch, progress)
     checker = Checker(state, batch, report, index)
-    checked = _check(checker, long_sheets, options, progress)
+    writes_ = _Writes(db, cluster, state, checker, Counter(summaries))
+    checked = _check(checker, long_sheets, progress, writes_)
     totals = [item.ref for item in planned if item.ref.skipped_totals]
     if len(totals) > 3:  # a folder of forms, each with its total row: said once
         report.notes.append(
@@ -161,8 +162,10 @@ def _check_and_write(
     report.errors = _in_sheet_order(batch.errors, workbooks)
     report.notes.extend(batch.notes)
     if report.errors or not planned:
+        for summary in summaries.values():  # what was written is rolled back: none of it counts
+            summary.new = summary.updated = summary.unchanged = 0
         return report
-    _write(db, cluster, state, checker, checked, summaries, options, progress)
+    _write(db, cluster, checker, checked, writes_, summaries, options, progress)
     return report
 
 
@@ -222,10 +225,12 @@ def _parse(
 def _check(
     checker: Checker,
     long_sheets: list[SheetParser],
-    options: ImportOptions,
     progress: ImportProgress,
+    writes: _Writes,
 ) -> _Checked:
-    """Every check, in the order records depend on each other; errors land in the batch."""
+    """Every check, in the order records depend on each other; errors land in the batch. With
+    no error by then, the rows long score sheets depend on (units, members, rules, criteria,
+    leadership) are written before those sheets are read, and their scores as they are read."""
     checker.check_members()
     checker.check_criteria()
     rules = checker.check_rules()
@@ -233,7 +238,11 @@ def _check(
     for parser in long_sheets:
         ref = parser.ref
         progress.stage(f"Đang đọc {ref.file} › {ref.sheet}", parser.sheet.height)
-        read_long_sheet(parser, checker, progress.advance)
+        tick = progress.advance
+        if not checker.batch.errors:
+            writes.start(rules, leadership)
+            tick = writes.streaming(progress.advance)
+        read_long_sheet(parser, checker, tick)
     scores = checker.check_scores()
     votes = checker.check_votes()
     commendations = checker.check_commendations()
@@ -243,29 +252,80 @@ def _check(
     return _Checked(rules, leadership, scores, votes, commendations, ruled)
 
 
+class _Writes:
+    """The import's writes, in the order rows depend on each other: the setup rows first (once,
+    at the first long score sheet or at the end), then the scores, as they are accepted."""
+
+    def __init__(
+        self, db: Db, cluster: ClusterInfo, state: ImportState, checker: Checker, counter: Counter
+    ):
+        self.db, self.cluster, self.state = db, cluster, state
+        self.checker, self.counter = checker, counter
+        self.ids: dict[str, int] = {}
+        self.scores: ScoreWriter | None = None
+        self.given = 0  # accepted scores given to the score writer so far
+
+    def start(self, rules: list[dict[str, Any]], leadership: list[dict[str, Any]]) -> ScoreWriter:
+        """Write the units, members, rules, criteria and leadership checked (once)."""
+        if self.scores is None:
+            db, cluster_id, state = self.db, self.cluster.id, self.state
+            checker, counter, batch = self.checker, self.counter, self.checker.batch
+            writes.write_units(db, checker.unit_rows, state)
+            self.ids = ids = unit_ids(db, cluster_id)
+            writes.write_members(db, cluster_id, batch.members, state, ids, counter)
+            writes.write_rules(db, cluster_id, rules, state, counter)
+            tables = checker.new_tables
+            writes.write_criteria(db, cluster_id, tables, batch.criteria, state, counter)
+            writes.write_leadership(db, cluster_id, leadership, state, ids, counter)
+            self.scores = ScoreWriter(db, cluster_id, ids, counter)
+        return self.scores
+
+    def streaming(self, advance: Callable[[int], None]) -> Callable[[int], None]:
+        """A progress tick that also writes the scores accepted since the last, while no error
+        is found (an error rolls everything back: writing on would be wasted)."""
+        accepted, errors = self.checker.scores_accepted, self.checker.batch.errors
+        writer = self.scores
+        assert writer is not None
+
+        def tick(rows: int) -> None:
+            advance(rows)
+            if len(accepted) - self.given >= STREAM_CHUNK and not errors:
+                writer.add(accepted[self.given :])
+                self.given = len(accepted)
+
+        return tick
+
+    def rest(self, checked: _Checked, progress: ImportProgress) -> None:
+        """Everything not written yet: the scores not given to the writer and those it held,
+        the votes and the commendations."""
+        writer = self.start(checked.rules, checked.leadership)
+        rest = checked.scores[self.given :]
+        self.given = len(checked.scores)
+        waiting = len(rest) + writer.held
+        if waiting:
+            progress.stage("Đang ghi điểm vào cơ sở dữ liệu", waiting)
+            writer.add(rest, progress.advance)
+            writer.finish(progress.advance)
+        db, cluster_id, state, counter = self.db, self.cluster.id, self.state, self.counter
+        writes.write_votes(db, cluster_id, checked.votes, state, self.ids, counter)
+        writes.write_commendations(db, cluster_id, checked.commendations, self.ids, counter)
+
+
+STREAM_CHUNK = 16384  # accepted scores of a long sheet written at a time while it is read
+
+
 def _write(
     db: Db,
     cluster: ClusterInfo,
-    state: ImportState,
     checker: Checker,
     checked: _Checked,
+    writes_: _Writes,
     summaries: dict[int, SheetSummary],
     options: ImportOptions,
     progress: ImportProgress,
 ) -> None:
-    counter = Counter(summaries)
-    batch = checker.batch
-    writes.write_units(db, checker.unit_rows, state)
-    ids = unit_ids(db, cluster.id)
-    writes.write_members(db, cluster.id, batch.members, state, ids, counter)
-    writes.write_rules(db, cluster.id, checked.rules, state, counter)
-    writes.write_criteria(db, cluster.id, checker.new_tables, batch.criteria, state, counter)
-    writes.write_leadership(db, cluster.id, checked.leadership, state, ids, counter)
-    if checked.scores:
-        crit_ids = criterion_ids(db, cluster.id, {s.year for s in checked.scores})
-        writes.write_scores(db, cluster.id, checked.scores, ids, crit_ids, counter, progress)
-    writes.write_votes(db, cluster.id, checked.votes, state, ids, counter)
-    writes.write_commendations(db, cluster.id, checked.commendations, ids, counter)
+    state, counter, batch = checker.state, writes_.counter, checker.batch
+    writes_.rest(checked, progress)
     files = ", ".join(sorted({s.file for s in summaries.values()}))
     # the finalised years this import changes: by its rules, or by a row new or updated
     locked = sorted((counter.changed | checked.ruled) & state.locked)

@@ -1,14 +1,11 @@
 """The import's writes, in the transaction that read the ImportState the rows were checked
-against: units, members, rules, criteria, leadership, scores, votes, commendations and the
-import record. Each writer counts every row it is given as new, updated or unchanged on the
-sheet it came from (`counter.add(ref, outcome)`)."""
+against: units, members, rules, criteria, leadership, votes, commendations and the import
+record (scores: store/score_writes.py). Each writer counts every row it is given as new,
+updated or unchanged on the sheet it came from (`counter.add(ref, outcome)`)."""
 
 from __future__ import annotations
 
-import collections
-import itertools
-import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .import_state import ImportState
@@ -23,12 +20,6 @@ class RowCounter(Protocol):
     changed: set[int]  # the years a row was new or updated in (a finalised one needs --force)
 
     def add(self, ref: object, outcome: str, year: int | None = None) -> None: ...
-
-
-class ScoreProgress(Protocol):
-    def stage(self, label: str, total: int) -> None: ...
-
-    def advance(self, count: int) -> None: ...
 
 
 def _upsert_rows(
@@ -190,158 +181,6 @@ def write_leadership(
         planned.append((key, new, old, row["ref"]))
 
     _upsert_rows(db, "leadership", planned, counter)
-
-
-def write_scores(
-    db: Db,
-    cluster_id: int,
-    scores: list[Any],
-    unit_ids: dict[str, int],
-    crit_ids: dict[tuple[int, str], int],
-    counter: RowCounter,
-    progress: ScoreProgress,
-) -> None:
-    """Checked score rows (CheckedScore: year, period, unit, criterion, layer, scorer, points,
-    note, ref) through the raw DBAPI cursor: new rows a hundred to a statement, changed ones
-    in one executemany, each row counted on its sheet."""
-    if not scores:
-        return
-    existing: dict[tuple, tuple[int, str]] = {}
-    for year, period in sorted({(s.year, s.period) for s in scores}):
-        for unit_id, crit_id, layer, scorer, points_c, note in db.rows(
-            "SELECT unit_id, criterion_id, layer, scorer, points_c, note FROM score "
-            "WHERE cluster_id = ? AND year = ? AND period = ?",
-            (cluster_id, year, period),
-        ):
-            existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
-    summaries = counter.summaries
-    crit_of = {key: crit_ids[key] for key in {(s[0], s[3]) for s in scores}}
-
-    def rows(start: int, stop: int) -> list[tuple]:
-        """Scores [start, stop) as `score` rows: built a chunk at a time, so that a long import
-        does not hold every row twice (as scores and as rows)."""
-        return [
-            (cluster_id, y, p, unit_ids[u], crit_of[(y, c)], layer, scorer, points, note)
-            for y, p, u, c, layer, scorer, points, note, _, _ in scores[start:stop]
-        ]
-
-    if not existing:  # a first import: every row is new
-        for ref_id, count in collections.Counter(map(id, map(_REF, scores))).items():
-            summaries[ref_id].new += count
-        counter.changed.update({s.year for s in scores})
-        progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(scores))
-        for start in range(0, len(scores), WRITE_CHUNK):
-            chunk = rows(start, start + WRITE_CHUNK)
-            _insert_scores(db, chunk)
-            progress.advance(len(chunk))
-        return
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
-    for row, score in zip(rows(0, len(scores)), scores, strict=True):
-        summary = summaries[id(score.ref)]
-        old = existing.get(row[1:7])
-        if old is None:
-            inserts.append(row)
-            summary.new += 1
-            counter.changed.add(row[1])
-        elif old[0] != row[7] or old[1] != row[8]:
-            updates.append((row[7], row[8], *row[:7]))
-            summary.updated += 1
-            counter.changed.add(row[1])
-        else:
-            summary.unchanged += 1
-    progress.stage("Đang ghi điểm vào cơ sở dữ liệu", len(inserts) + len(updates))
-    for start in range(0, len(inserts), WRITE_CHUNK):
-        chunk = inserts[start : start + WRITE_CHUNK]
-        _insert_scores(db, chunk)
-        progress.advance(len(chunk))
-    if updates:
-        db.executemany(
-            "UPDATE score SET points_c = ?, note = ? WHERE cluster_id = ? AND year = ? "
-            "AND period = ? AND unit_id = ? AND criterion_id = ? AND layer = ? AND scorer = ?",
-            updates,
-        )
-        progress.advance(len(updates))
-
-
-_REF = operator.attrgetter("ref")
-WRITE_CHUNK = 64000  # score rows between two moves of the progress bar
-ROWS_PER_INSERT = 100  # 900 bound values a statement: under SQLite's oldest limit, 999
-TRIPLES_PER_INSERT = 300  # 906 bound values: the shared six, then (unit, criterion, points)s
-SHARED_MIN = 32  # rows sharing their other columns that are worth a statement of their own
-_SCORE_COLUMNS = (
-    "cluster_id",
-    "year",
-    "period",
-    "unit_id",
-    "criterion_id",
-    "layer",
-    "scorer",
-    "points_c",
-    "note",
-)
-_SHARED = operator.itemgetter(0, 1, 2, 5, 6, 8)  # cluster, year, period, layer, scorer, note
-_TRIPLE = operator.itemgetter(3, 4, 7)  # unit, criterion, points
-
-
-def _insert_scores(db: Db, rows: list[tuple]) -> None:
-    """Insert score rows many to a statement: SQLite then steps and resets a statement once per
-    few hundred rows, not once per row. Rows that share everything but their unit, criterion
-    and points (most of a sheet: one year, one period, one layer, no note) bind those three
-    values a row and the other six once a statement (INSERT … SELECT … FROM (VALUES …)), which
-    binds a third of the values; the others go in whole, a hundred to a statement."""
-    groups: dict[tuple, list[tuple]] = {}
-    for row in rows:
-        shared = _SHARED(row)
-        found = groups.get(shared)
-        if found is None:
-            found = groups[shared] = []
-        found.append(row)
-    flat = itertools.chain.from_iterable
-    whole_rows: list[tuple] = []
-    for shared, members in groups.items():
-        if len(members) < SHARED_MIN:
-            whole_rows.extend(members)
-            continue
-        _in_statements(
-            db,
-            members,
-            TRIPLES_PER_INSERT,
-            _shared_statement,
-            lambda batch, shared=shared: shared + tuple(flat(map(_TRIPLE, batch))),
-        )
-    _in_statements(db, whole_rows, ROWS_PER_INSERT, _whole_statement, lambda b: tuple(flat(b)))
-
-
-def _in_statements(
-    db: Db,
-    rows: list[tuple],
-    size: int,
-    statement: Callable[[int], str],
-    values: Callable[[list[tuple]], tuple],
-) -> None:
-    """`rows` in statements of `size` rows (one executemany), then one for the rest."""
-    full = len(rows) - len(rows) % size
-    if full:
-        db.executemany(
-            statement(size), (values(rows[start : start + size]) for start in range(0, full, size))
-        )
-    if full < len(rows):
-        db.execute(statement(len(rows) - full), values(rows[full:])).close()
-
-
-def _shared_statement(count: int) -> str:
-    values = ", ".join(["(?, ?, ?)"] * count)
-    return (
-        f"INSERT INTO score ({', '.join(_SCORE_COLUMNS)}) "
-        "SELECT ?, ?, ?, column1, column2, ?, ?, column3, ? "
-        f"FROM (VALUES {values}) AS shared_values"
-    )
-
-
-def _whole_statement(count: int) -> str:
-    row = "(" + ", ".join("?" * len(_SCORE_COLUMNS)) + ")"
-    return f"INSERT INTO score ({', '.join(_SCORE_COLUMNS)}) VALUES {', '.join([row] * count)}"
 
 
 def write_votes(
