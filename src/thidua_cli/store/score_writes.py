@@ -10,7 +10,6 @@ new, updated or unchanged. An error found later rolls the transaction back whole
 from __future__ import annotations
 
 import collections
-import itertools
 import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -36,8 +35,6 @@ _SCORE_COLUMNS = (
     "points_c",
     "note",
 )
-_SHARED = operator.itemgetter(0, 1, 2, 5, 6, 8)  # cluster, year, period, layer, scorer, note
-_TRIPLE = operator.itemgetter(3, 4, 7)  # unit, criterion, points
 _PERIOD = operator.itemgetter(0, 1)  # a checked score's (year, period)
 _REF = operator.attrgetter("ref")
 Advance = Callable[[int], None]
@@ -89,114 +86,120 @@ class ScoreWriter:
             summaries[ref_id].new += count
         self.counter.changed.update(year for year, period in periods if fresh[(year, period)])
         for start in range(0, len(scores), WRITE_CHUNK):
-            chunk = self._rows(scores[start : start + WRITE_CHUNK])
-            _insert_scores(self.db, chunk)
+            chunk = scores[start : start + WRITE_CHUNK]
+            self._insert(chunk)
             if advance is not None:
                 advance(len(chunk))
 
     def finish(self, advance: Advance | None = None) -> None:
-        """The held scores against the rows stored: each new, updated or unchanged."""
-        scores, self._held = self._held, []
-        if not scores:
-            return
+        """The held scores against the rows stored, a period at a time: each new, updated or
+        unchanged."""
+        held: dict[tuple[int, str], list[Sequence[Any]]] = collections.defaultdict(list)
+        for score in self._held:
+            held[_PERIOD(score)].append(score)
+        self._held = []
         db, cluster_id = self.db, self.cluster_id
-        existing: dict[tuple, tuple[int, str]] = {}
-        for year, period in sorted(set(map(_PERIOD, scores))):
-            for unit_id, crit_id, layer, scorer, points_c, note in db.rows(
-                "SELECT unit_id, criterion_id, layer, scorer, points_c, note FROM score "
-                "WHERE cluster_id = ? AND year = ? AND period = ?",
-                (cluster_id, year, period),
-            ):
-                existing[(year, period, unit_id, crit_id, layer, scorer)] = (points_c, note or "")
         summaries, changed = self.counter.summaries, self.counter.changed
-        inserts: list[tuple] = []
-        updates: list[tuple] = []
-        for row, score in zip(self._rows(scores), scores, strict=True):
-            summary = summaries[id(score.ref)]  # type: ignore[attr-defined]
-            old = existing.get(row[1:7])
-            if old is None:
-                inserts.append(row)
-                summary.new += 1
-                changed.add(row[1])
-            elif old[0] != row[7] or old[1] != row[8]:
-                updates.append((row[7], row[8], *row[:7]))
-                summary.updated += 1
-                changed.add(row[1])
-            else:
-                summary.unchanged += 1
-        if advance is not None:
-            advance(len(scores) - len(inserts) - len(updates))
-        for start in range(0, len(inserts), WRITE_CHUNK):
-            chunk = inserts[start : start + WRITE_CHUNK]
-            _insert_scores(db, chunk)
+        for (year, period), scores in sorted(held.items()):
+            existing = {
+                (unit_id, crit_id, layer, scorer): (points_c, note or "")
+                for unit_id, crit_id, layer, scorer, points_c, note in db.rows(
+                    "SELECT unit_id, criterion_id, layer, scorer, points_c, note FROM score "
+                    "WHERE cluster_id = ? AND year = ? AND period = ?",
+                    (cluster_id, year, period),
+                )
+            }
+            self._load_criteria({year})
+            unit_ids, crit_ids = self.unit_ids, self._crit_ids
+            inserts: list[Sequence[Any]] = []
+            updates: list[tuple] = []
+            for score in scores:
+                _, _, unit, code, layer, scorer, points, note, ref, _ = score
+                summary = summaries[id(ref)]
+                key = (unit_ids[unit], crit_ids[(year, code)], layer, scorer)
+                old = existing.get(key)
+                if old is None:
+                    inserts.append(score)
+                    summary.new += 1
+                elif old[0] != points or old[1] != note:
+                    updates.append((points, note, cluster_id, year, period, *key))
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
+            if inserts or updates:
+                changed.add(year)
             if advance is not None:
-                advance(len(chunk))
-        if updates:
-            db.executemany(
-                "UPDATE score SET points_c = ?, note = ? WHERE cluster_id = ? AND year = ? "
-                "AND period = ? AND unit_id = ? AND criterion_id = ? AND layer = ? AND scorer = ?",
-                updates,
-            )
-            if advance is not None:
-                advance(len(updates))
+                advance(len(scores) - len(inserts) - len(updates))
+            if inserts:
+                self._insert(inserts)
+                if advance is not None:
+                    advance(len(inserts))
+            if updates:
+                db.executemany(
+                    "UPDATE score SET points_c = ?, note = ? WHERE cluster_id = ? AND year = ? "
+                    "AND period = ? AND unit_id = ? AND criterion_id = ? AND layer = ? "
+                    "AND scorer = ?",
+                    updates,
+                )
+                if advance is not None:
+                    advance(len(updates))
 
-    def _rows(self, scores: Sequence[Sequence[Any]]) -> list[tuple]:
-        """Scores as `score` rows (ids in place of codes)."""
-        years = {s[0] for s in scores} - self._crit_years
+    def _load_criteria(self, years: set[int]) -> None:
+        years = years - self._crit_years
         if years:
             self._crit_ids.update(criterion_ids(self.db, self.cluster_id, years))
             self._crit_years |= years
-        cluster_id, unit_ids, crit_ids = self.cluster_id, self.unit_ids, self._crit_ids
-        return [
-            (cluster_id, y, p, unit_ids[u], crit_ids[(y, c)], layer, scorer, points, note)
-            for y, p, u, c, layer, scorer, points, note, _, _ in scores
-        ]
 
-
-def _insert_scores(db: Db, rows: list[tuple]) -> None:
-    """Insert score rows many to a statement: SQLite then steps and resets a statement once per
-    few hundred rows, not once per row. Rows that share everything but their unit, criterion
-    and points (most of a sheet: one year, one period, one layer, no note) bind those three
-    values a row and the other six once a statement (INSERT … SELECT … FROM (VALUES …)), which
-    binds a third of the values; the others go in whole, a hundred to a statement."""
-    groups: dict[tuple, list[tuple]] = {}
-    for row in rows:
-        shared = _SHARED(row)
-        found = groups.get(shared)
-        if found is None:
-            found = groups[shared] = []
-        found.append(row)
-    flat = itertools.chain.from_iterable
-    whole_rows: list[tuple] = []
-    for shared, members in groups.items():
-        if len(members) < SHARED_MIN:
-            whole_rows.extend(members)
-            continue
-        _in_statements(
-            db,
-            members,
-            TRIPLES_PER_INSERT,
-            _shared_statement,
-            lambda batch, shared=shared: shared + tuple(flat(map(_TRIPLE, batch))),
-        )
-    _in_statements(db, whole_rows, ROWS_PER_INSERT, _whole_statement, lambda b: tuple(flat(b)))
+    def _insert(self, scores: Sequence[Sequence[Any]]) -> None:
+        """Insert scores many to a statement: SQLite then steps and resets a statement once per
+        few hundred rows, not once per row. Scores that share everything but their unit,
+        criterion and points (most of a sheet: one year, one period, one layer, no note) bind
+        those three values a row and the other six once a statement (INSERT … SELECT … FROM
+        (VALUES …)), which binds a third of the values; the others go in whole, a hundred to a
+        statement."""
+        self._load_criteria({s[0] for s in scores})
+        unit_ids, crit_ids = self.unit_ids, self._crit_ids
+        # (year, period, layer, scorer, note) -> unit id, criterion id, points, … flat
+        groups: dict[tuple, list[Any]] = {}
+        for y, p, u, c, layer, scorer, points, note, _, _ in scores:
+            found = groups.get((y, p, layer, scorer, note))
+            if found is None:
+                found = groups[(y, p, layer, scorer, note)] = []
+            found.append(unit_ids[u])
+            found.append(crit_ids[(y, c)])
+            found.append(points)
+        db, cluster_id = self.db, self.cluster_id
+        whole: list[Any] = []  # whole rows, flat
+        for (year, period, layer, scorer, note), values in groups.items():
+            if len(values) < 3 * SHARED_MIN:
+                for at in range(0, len(values), 3):
+                    unit_id, crit_id, points = values[at : at + 3]
+                    whole += (cluster_id, year, period, unit_id, crit_id, layer, scorer)
+                    whole += (points, note)
+                continue
+            shared = (cluster_id, year, period, layer, scorer, note)
+            _in_statements(db, values, 3, TRIPLES_PER_INSERT, _shared_statement, shared)
+        _in_statements(db, whole, len(_SCORE_COLUMNS), ROWS_PER_INSERT, _whole_statement)
 
 
 def _in_statements(
     db: Db,
-    rows: list[tuple],
+    values: list[Any],
+    width: int,
     size: int,
     statement: Callable[[int], str],
-    values: Callable[[list[tuple]], tuple],
+    head: tuple = (),
 ) -> None:
-    """`rows` in statements of `size` rows (one executemany), then one for the rest."""
-    full = len(rows) - len(rows) % size
+    """Rows given as `values`, flat, `width` values a row, in statements of `size` rows (one
+    executemany), then one statement for the rest; each statement's values after `head`."""
+    step = width * size
+    full = len(values) - len(values) % step
     if full:
         db.executemany(
-            statement(size), (values(rows[start : start + size]) for start in range(0, full, size))
+            statement(size), (head + tuple(values[at : at + step]) for at in range(0, full, step))
         )
-    if full < len(rows):
-        db.execute(statement(len(rows) - full), values(rows[full:])).close()
+    if full < len(values):
+        db.execute(statement((len(values) - full) // width), head + tuple(values[full:])).close()
 
 
 def _shared_statement(count: int) -> str:
