@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import RowError, ThiduaError
 from ..sheets.reader import Workbook, open_workbook
+from . import forked_reading
 
 if TYPE_CHECKING:
     from .progress import ImportProgress
@@ -105,12 +106,21 @@ class Reading:
         # set once the first file's checks before calamine are over (or it could not be read)
         self.first_checked = threading.Event()
         self._done = threading.Condition()
-        self._next = iter(range(len(self.files)))  # the files not taken yet, in order
-        # a folder of many small forms is read by two threads: while calamine reads one file
-        # without the GIL, the other thread checks the next one
+        # a folder of many small forms is read by two threads, or by a child process and a
+        # thread: while calamine reads one file without the GIL, the other checks the next one
         many_small = len(self.files) >= SMALL_FILES_TWO_READERS and all(
             _size(path) <= SMALL_FILE_BYTES for path in self.files
         )
+        indexes = list(range(len(self.files)))
+        if many_small and forked_reading.can_fork():
+            # the child takes the first files, this process's thread the others (it shares
+            # the GIL with the rest of the command meanwhile)
+            share = int(len(indexes) * forked_reading.CHILD_SHARE)
+            forked_reading.ForkedReader(indexes[:share], self._open, self._store)
+            self.first_checked.set()  # the child checks on its own core: nothing to wait for
+            indexes = indexes[share:]
+            many_small = False
+        self._next = iter(indexes)  # the files not taken yet, in order
         for _ in range(2 if many_small else 1):
             threading.Thread(target=self._read, daemon=True).start()
 
@@ -120,25 +130,30 @@ class Reading:
                 index = next(self._next, None)
             if index is None:
                 return
-            path = self.files[index]
-            try:
-                opened = open_workbook(
-                    path, display_name(path, self.paths), self._idle, self.first_checked
-                )
-            except Exception:  # an unreadable file is reported, never a traceback
-                opened = RowError(
-                    display_name(path, self.paths),
-                    "",
-                    None,
-                    None,
-                    "",
-                    "Không đọc được tệp.",
-                    "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
-                )
+            self._store(index, self._open(index))
             self.first_checked.set()
-            with self._done:
-                self._opened[index] = opened
-                self._done.notify_all()
+
+    def _open(self, index: int) -> Workbook | RowError:
+        path = self.files[index]
+        try:
+            return open_workbook(
+                path, display_name(path, self.paths), self._idle, self.first_checked
+            )
+        except Exception:  # an unreadable file is reported, never a traceback
+            return RowError(
+                display_name(path, self.paths),
+                "",
+                None,
+                None,
+                "",
+                "Không đọc được tệp.",
+                "Mở tệp bằng Excel, kiểm tra rồi lưu lại.",
+            )
+
+    def _store(self, index: int, opened: Workbook | RowError) -> None:
+        with self._done:
+            self._opened[index] = opened
+            self._done.notify_all()
 
     def opened(self, progress: ImportProgress) -> list[Workbook | RowError]:
         """Every file, in order, once read; the progress names the file being read. A file of

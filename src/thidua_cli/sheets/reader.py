@@ -49,6 +49,28 @@ class Sheet:
     # .xls / .ods: a cell holding an error's text (`#N/A`) is that error; marked as rows are read
     _error_texts: bool = False
     _stream: Any = None  # a large sheet read in pieces (PieceStream)
+    # the rows as read in another process (services/forked_reading.py): (Excel row number
+    # before the first, the rows as `row_source` gave them there, errors' texts marked)
+    _rows: tuple[int, list[list[object]]] | None = None
+
+    def materialized(self) -> Sheet:
+        """The same sheet with every row read, and nothing of calamine's: what can be sent to
+        another process. Its error texts (.xls, .ods) are marked as the rows are read here."""
+        if self._stream is not None:
+            raise ValueError("a sheet read in pieces stays in its process")
+        before, rows = self.row_source()
+        kept = list(rows)  # (marks the error texts of .xls and .ods in `special` meanwhile)
+        return Sheet(
+            file=self.file,
+            name=self.name,
+            hidden=self.hidden,
+            merged=list(self.merged),
+            special=self.special,
+            bool_rows=self.bool_rows,
+            _col_offset=self._col_offset,
+            _error_texts=self._error_texts,
+            _rows=(before, kept),
+        )
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
         if self._stream is not None:  # read in pieces (sheets/pieces.py): numbered as it goes
@@ -70,6 +92,8 @@ class Sheet:
         column A that `rows` adds: `values[col - col_offset]` is column `col`."""
         if self._csv_rows is not None:
             return 0, (list(values) for values in self._csv_rows)
+        if self._rows is not None:  # copies: a reader may append to a row
+            return self._rows[0], (list(values) for values in self._rows[1])
         if self._source is None:
             return 0, iter(())
         rows = iter(self._source.iter_rows())
@@ -100,6 +124,8 @@ class Sheet:
         """How many rows the sheet has, about (for a progress bar)."""
         if self._csv_rows is not None:
             return len(self._csv_rows)
+        if self._rows is not None:
+            return self._rows[0] + len(self._rows[1])
         if self._stream is not None:
             return self._stream.height  # type: ignore[no-any-return]
         return (self._source.height + self._row_offset) if self._source is not None else 0
