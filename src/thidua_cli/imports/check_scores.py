@@ -67,6 +67,8 @@ class ScoreChecks:
         self.group_values: dict[tuple, int] = {}
         self.leaf_sums: dict[tuple, int] = defaultdict(int)
         self._parents: dict[tuple[int, str], tuple[str, ...]] = {}  # (year, code) -> groups
+        # (year, code, kind) -> the sums a leaf's points go to (its kind's, its groups')
+        self._sums_of: dict[tuple[int, str, str], tuple[str, ...]] = {}
         self._codes: dict[tuple[int, str, str], str | Problem] = {}  # (year, code, section)
         self._plain: dict[int, dict[str, list[str]]] = {}  # year -> `1.a` -> [`I.1.a`, …]
 
@@ -204,10 +206,12 @@ class ScoreChecks:
     ) -> None:
         """Add a leaf's points to its kind's sum and to each of its groups' on that sheet."""
         sums, ref_id = self.leaf_sums, id(ref)
-        if kind != "veto":
-            sums[(ref_id, unit, layer, year, "#" + kind)] += points_c
-        for parent in self._ancestors(year, code):
-            sums[(ref_id, unit, layer, year, parent)] += points_c
+        sums_of = self._sums_of.get((year, code, kind))
+        if sums_of is None:  # its kind's sum (not a veto's), then its groups', nearest first
+            own = ("#" + kind,) if kind != "veto" else ()
+            sums_of = self._sums_of[(year, code, kind)] = own + self._ancestors(year, code)
+        for name in sums_of:
+            sums[(ref_id, unit, layer, year, name)] += points_c
 
     def _ancestors(self, year: int, code: str) -> tuple[str, ...]:
         """The groups a criterion of that year sits in, nearest first (remembered)."""

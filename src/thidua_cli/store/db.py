@@ -117,11 +117,15 @@ def _open(url: str, *, create: bool) -> Engine:
 
 def ensure_schema(engine: Engine) -> None:
     from sqlalchemy import inspect
+
+    tables = inspect(engine).get_table_names()
+    if not tables and engine.dialect.name == "sqlite" and _create_sqlite(engine):
+        return
     from sqlmodel import Session, SQLModel
 
     from . import models
 
-    if inspect(engine).has_table("meta"):
+    if "meta" in tables:
         check_schema(engine)  # an older database is upgraded before anything is added
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
@@ -129,6 +133,24 @@ def ensure_schema(engine: Engine) -> None:
         if meta is None:
             session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
             session.commit()
+
+
+def _create_sqlite(engine: Engine) -> bool:
+    """A new SQLite database made with the statements compiled from the models
+    (store/schema_sql.py), without loading SQLModel; False when they are not of this version."""
+    from .schema_sql import statements
+    from .version import SCHEMA_VERSION
+
+    found = statements()
+    if found is None:
+        return False
+    with engine.begin() as conn:
+        for statement in found:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", ("schema_version", str(SCHEMA_VERSION))
+        )
+    return True
 
 
 def check_schema(engine: Engine) -> None:
