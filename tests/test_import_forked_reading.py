@@ -52,22 +52,24 @@ def _folder(tmp_path: Path, *, broken: bool) -> Path:
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many files each child was given; no other thread left running, so that a child
-    may be forked."""
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[forked_reading.ForkedReader]:
+    """The readers that forked a child; no other thread left running, so that a child may be
+    forked. This process's own reading thread does not help here: the child reads every file
+    it can (which files each side reads is otherwise a matter of timing)."""
     for thread in threading.enumerate():
         if thread is not threading.main_thread():
             thread.join(timeout=10)
     assert forked_reading.can_fork()
-    given: list[int] = []
+    made: list[forked_reading.ForkedReader] = []
     start = forked_reading.ForkedReader.__init__
 
-    def note(self: forked_reading.ForkedReader, indexes: list[int], *args: object) -> None:
-        given.append(len(indexes))
-        start(self, indexes, *args)  # type: ignore[arg-type]
+    def note(self: forked_reading.ForkedReader, *args: object) -> None:
+        made.append(self)
+        start(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(forked_reading.ForkedReader, "__init__", note)
-    return given
+    monkeypatch.setattr(forked_reading.ForkedReader, "_help", lambda self, gate: None)
+    return made
 
 
 def _both_ways(
@@ -87,7 +89,7 @@ def test_a_folder_read_by_a_child_imports_what_threads_import(
 ) -> None:
     folder = _folder(tmp_path, broken=False)
     in_threads, forked, here_db, forked_db = _both_ways(seeded, tmp_path, folder, monkeypatch)
-    assert forks == [5]  # two thirds of the eight files, the first ones
+    assert len(forks) == 1 and forks[0].from_child == 8  # every form read by the child
     assert in_threads.exit_code == forked.exit_code == 0, forked.output  # type: ignore[attr-defined]
     assert forked.stdout == in_threads.stdout  # type: ignore[attr-defined]
     assert scores(forked_db) == scores(here_db)
@@ -100,7 +102,7 @@ def test_errors_found_by_the_child_are_the_same_errors(
     folder = _folder(tmp_path, broken=True)
     before = sha256(seeded)
     in_threads, forked, _, forked_db = _both_ways(seeded, tmp_path, folder, monkeypatch)
-    assert forks == [6]
+    assert len(forks) == 1 and forks[0].from_child == 9
     assert in_threads.exit_code == forked.exit_code == 1, forked.output  # type: ignore[attr-defined]
     lines = error_lines(forked)  # type: ignore[arg-type]
     assert lines == error_lines(in_threads)  # type: ignore[arg-type]
@@ -116,13 +118,14 @@ def test_errors_found_by_the_child_are_the_same_errors(
 def test_a_child_that_dies_leaves_its_files_to_this_process(
     seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
-    def dies(sink: int, indexes: list[int], read: object) -> None:
-        os._exit(9)  # before sending anything
+    def dies(sink: int, tokens: int, read: object) -> None:
+        os.read(tokens, 12)  # takes three files, then dies before sending anything
+        os._exit(9)
 
     monkeypatch.setattr(forked_reading, "_child", dies)
     folder = _folder(tmp_path, broken=False)
     in_threads, forked, here_db, forked_db = _both_ways(seeded, tmp_path, folder, monkeypatch)
-    assert forks == [5]
+    assert len(forks) == 1 and forks[0].from_child == 0
     assert forked.exit_code == 0, forked.output  # type: ignore[attr-defined]
     assert forked.stdout == in_threads.stdout  # type: ignore[attr-defined]
     assert scores(forked_db) == scores(here_db)
@@ -141,7 +144,39 @@ def test_a_file_the_child_cannot_send_is_read_here(
     monkeypatch.setattr(Sheet, "materialized", refuses_the_xls)
     folder = _folder(tmp_path, broken=False)
     in_threads, forked, here_db, forked_db = _both_ways(seeded, tmp_path, folder, monkeypatch)
-    assert forks == [5]
+    assert len(forks) == 1 and forks[0].from_child == 7  # all but the .xls
     assert forked.exit_code == 0, forked.output  # type: ignore[attr-defined]
     assert scores(forked_db) == scores(here_db)
     assert {key[0] for key in scores(forked_db)} == set(CODES)
+
+
+def test_this_process_reads_too_once_the_command_waits(
+    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both sides take files from one pipe: whichever takes a file reads it, once."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=10)
+    made: list[forked_reading.ForkedReader] = []
+    start = forked_reading.ForkedReader.__init__
+
+    def note(self: forked_reading.ForkedReader, *args: object) -> None:
+        made.append(self)
+        start(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(forked_reading.ForkedReader, "__init__", note)
+    here: list[int] = []
+    read_here = forked_reading.ForkedReader._keep
+
+    def keep(self: forked_reading.ForkedReader, index: int, opened: object) -> None:
+        if threading.current_thread().name.endswith("(_help)"):
+            here.append(index)
+        read_here(self, index, opened)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(forked_reading.ForkedReader, "_keep", keep)
+    folder = _folder(tmp_path, broken=False)
+    in_threads, forked, here_db, forked_db = _both_ways(seeded, tmp_path, folder, monkeypatch)
+    assert len(made) == 1
+    assert made[0].from_child + len(here) == 8  # every file read once, by one side
+    assert forked.stdout == in_threads.stdout  # type: ignore[attr-defined]
+    assert scores(forked_db) == scores(here_db)

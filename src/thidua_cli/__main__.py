@@ -8,6 +8,12 @@ def main() -> None:
 
     _prepare_streams()
     if "import" in sys.argv[1:]:  # `thidua import`: the files are read while the rest loads
+        import gc
+
+        # no cyclic collection while the command loads and the files are read: the import
+        # makes no cycles worth collecting (imports/pipeline.py) and the process ends with
+        # os._exit; collections during start-up cost a few hundredths of a second
+        gc.disable()
         from .services.reading import let_checks_run_first, start_early
 
         start_early(sys.argv[1:])

@@ -127,6 +127,11 @@ def import_(
     if errors is not None and errors.suffix.lower() != ".xlsx":
         raise UsageError("Tệp --errors phải có đuôi .xlsx.", "Ví dụ: --errors loi.xlsx")
     reading = reading_for(files)  # read in the background while the database is opened
+    # the consoles and the summary's table code are loaded while the files are being read
+    # (by a child process or a thread): what they cost is then hidden
+    from . import boxtable  # noqa: F401
+
+    out(), err()
     db = Db.open(settings_db())
     options = ImportOptions(
         cluster=settings_cluster(),

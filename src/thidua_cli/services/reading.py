@@ -106,21 +106,17 @@ class Reading:
         # set once the first file's checks before calamine are over (or it could not be read)
         self.first_checked = threading.Event()
         self._done = threading.Condition()
-        # a folder of many small forms is read by two threads, or by a child process and a
-        # thread: while calamine reads one file without the GIL, the other checks the next one
+        # a folder of many small forms is read by a child process and, once the command waits
+        # for them, a thread of this one (Linux), else by two threads: while calamine reads
+        # one file without the GIL, the other checks the next one
         many_small = len(self.files) >= SMALL_FILES_TWO_READERS and all(
             _size(path) <= SMALL_FILE_BYTES for path in self.files
         )
-        indexes = list(range(len(self.files)))
         if many_small and forked_reading.can_fork():
-            # the child takes the first files, this process's thread the others (it shares
-            # the GIL with the rest of the command meanwhile)
-            share = int(len(indexes) * forked_reading.CHILD_SHARE)
-            forked_reading.ForkedReader(indexes[:share], self._open, self._store)
+            forked_reading.ForkedReader(len(self.files), self._open, self._store, self._idle)
             self.first_checked.set()  # the child checks on its own core: nothing to wait for
-            indexes = indexes[share:]
-            many_small = False
-        self._next = iter(indexes)  # the files not taken yet, in order
+            return
+        self._next = iter(range(len(self.files)))  # the files not taken yet, in order
         for _ in range(2 if many_small else 1):
             threading.Thread(target=self._read, daemon=True).start()
 
