@@ -56,10 +56,18 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[forked_reading.ForkedReader]:
     """The readers that forked a child; no other thread left running, so that a child may be
     forked. This process's own reading thread does not help here: the child reads every file
     it can (which files each side reads is otherwise a matter of timing)."""
+    made = _noted_readers(monkeypatch)
+    assert forked_reading.can_fork()
+    monkeypatch.setattr(forked_reading.ForkedReader, "_help", lambda self, gate: None)
+    return made
+
+
+def _noted_readers(monkeypatch: pytest.MonkeyPatch) -> list[forked_reading.ForkedReader]:
+    """Every reader made from now on, noted as it is made; no other thread left running
+    first, so that a child may be forked."""
     for thread in threading.enumerate():
         if thread is not threading.main_thread():
             thread.join(timeout=10)
-    assert forked_reading.can_fork()
     made: list[forked_reading.ForkedReader] = []
     start = forked_reading.ForkedReader.__init__
 
@@ -68,7 +76,6 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[forked_reading.ForkedReader]:
         start(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(forked_reading.ForkedReader, "__init__", note)
-    monkeypatch.setattr(forked_reading.ForkedReader, "_help", lambda self, gate: None)
     return made
 
 
@@ -154,17 +161,7 @@ def test_this_process_reads_too_once_the_command_waits(
     seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both sides take files from one pipe: whichever takes a file reads it, once."""
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread():
-            thread.join(timeout=10)
-    made: list[forked_reading.ForkedReader] = []
-    start = forked_reading.ForkedReader.__init__
-
-    def note(self: forked_reading.ForkedReader, *args: object) -> None:
-        made.append(self)
-        start(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(forked_reading.ForkedReader, "__init__", note)
+    made = _noted_readers(monkeypatch)
     here: list[int] = []
     read_here = forked_reading.ForkedReader._keep
 
