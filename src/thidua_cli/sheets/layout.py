@@ -210,7 +210,6 @@ def detect_layout(
     head = list(islice(sheet.rows(), HEADER_SEARCH_ROWS + 2))
     texts = [_row_text(values) for _, values in head]  # each row's texts, read once
     kinds = [KINDS[forced_kind]] if forced_kind else list(KINDS.values())
-    every_required = all(spec.required for spec in kinds)
     best: Layout | None = None
     near: NearMiss | None = None
     near_score = 0
@@ -220,38 +219,28 @@ def detect_layout(
         top = texts[index]
         if not top:
             continue
+        candidates: list[tuple[tuple[int, ...], Header, dict[int, str]]] = [
+            ((row_number,), tuple((c, (t,)) for c, t in top.items()), top)
+        ]
         units_below: set[int] = set()
-        two_rows = False  # the row under it may be the lower part of a header
         if index + 1 < len(head):
             below_number, below_values = head[index + 1]
             below = texts[index + 1]
             units_below = {col for col, text in below.items() if unit_lookup(text)}
-            two_rows = (
-                bool(below) and not _has_numbers(below_values) and not _is_numbering_row(below)
-            )
-        if (
-            every_required
-            and not two_rows
-            and not units_below
-            and not any(map(_names_a_field, top.values()))
-        ):
-            continue  # a title or data row: no kind can make anything of it (_kinds_to_try)
-        candidates: list[tuple[tuple[int, ...], Header, dict[int, str]]] = [
-            ((row_number,), tuple((c, (t,)) for c, t in top.items()), top)
-        ]
-        if two_rows:
-            filled = _merge_fill(top, row_number, sheet.merged)
-            variants: list[tuple[int, tuple[str, ...]]] = []
-            shown: dict[int, str] = {}
-            for col in sorted(set(filled) | set(below)):
-                upper, lower = filled.get(col, ""), below.get(col, "")
-                if lower and upper:
-                    variants.append((col, (lower, f"{upper} {lower}", upper)))
-                    shown[col] = f"{upper} / {lower}"
-                else:
-                    variants.append((col, (lower or upper,)))
-                    shown[col] = lower or upper
-            candidates.append(((row_number, below_number), tuple(variants), shown))
+            # a data row under it has numbers: that test first, it ends most rows' look
+            if below and not _has_numbers(below_values) and not _is_numbering_row(below):
+                filled = _merge_fill(top, row_number, sheet.merged)
+                variants: list[tuple[int, tuple[str, ...]]] = []
+                shown: dict[int, str] = {}
+                for col in sorted(set(filled) | set(below)):
+                    upper, lower = filled.get(col, ""), below.get(col, "")
+                    if lower and upper:
+                        variants.append((col, (lower, f"{upper} {lower}", upper)))
+                        shown[col] = f"{upper} / {lower}"
+                    else:
+                        variants.append((col, (lower or upper,)))
+                        shown[col] = lower or upper
+                candidates.append(((row_number, below_number), tuple(variants), shown))
         for rows, header, shown in candidates:
             for spec in _kinds_to_try(header, units_below, kinds):
                 matched, unmatched = _match_columns(spec.kind, header)
